@@ -1,0 +1,184 @@
+"""Command-line interface: ``hinge-analyzer analyze|info|models|batch|bench``.
+
+Every user-caused failure prints one clear sentence to stderr and exits non-zero;
+set ``HINGE_DEBUG=1`` to see tracebacks.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .errors import AnalyzerError, Interrupted
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Watch a squat, deadlift, hip hinge or run on video and say what to fix.")
+models_app = typer.Typer(no_args_is_help=True, help="Find or download the MediaPipe pose models.")
+app.add_typer(models_app, name="models")
+
+
+class ExerciseOpt(str, Enum):
+    auto = "auto"
+    squat = "squat"
+    deadlift = "deadlift"
+    rdl = "rdl"
+    hinge = "hinge"
+    running = "running"
+
+
+class ViewOpt(str, Enum):
+    auto = "auto"
+    side = "side"
+    front = "front"
+    back = "back"
+
+
+class ModelOpt(str, Enum):
+    lite = "lite"
+    full = "full"
+    heavy = "heavy"
+
+
+def _fail(exc: AnalyzerError) -> None:
+    typer.echo(f"error: {exc}", err=True)
+    raise typer.Exit(exc.exit_code)
+
+
+@app.command()
+def analyze(
+    video: Path = typer.Argument(..., help="Video file (mp4, mov, avi, webm, ...)."),
+    exercise: ExerciseOpt = typer.Option(ExerciseOpt.auto, help="What is being done; auto-detected by default."),
+    view: ViewOpt = typer.Option(ViewOpt.auto, help="Camera view; auto-detected by default."),
+    model: ModelOpt = typer.Option(ModelOpt.full, help="Pose model size."),
+    model_path: Optional[Path] = typer.Option(None, help="A .task file or a folder holding it."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output folder (default: ./runs/<video name>)."),
+    no_video: bool = typer.Option(False, "--no-video", help="Skip the annotated video."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Ignore the landmark cache."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report JSON to stdout."),
+) -> None:
+    """Analyse VIDEO and write tracks.npz, kinematics.csv, report.json/.md/.html and annotated.mp4."""
+    from .pipeline import AnalyzeOptions, analyze as run
+    from .report import top_findings
+
+    out_dir = out or Path("runs") / _safe_stem(video)
+    opts = AnalyzeOptions(exercise=exercise.value, view=view.value, model=model.value,
+                          model_path=str(model_path) if model_path else None, out_dir=out_dir,
+                          write_video=not no_video, use_cache=not no_cache)
+    bar = None
+    if not quiet and not as_json:
+        from tqdm import tqdm
+
+        bar = tqdm(total=0, unit="frame", desc="analysing", dynamic_ncols=True, file=sys.stderr)
+
+    def progress(done: int, total: int) -> None:
+        if bar is not None:
+            if bar.total != total:
+                bar.total = total
+            bar.n = done
+            bar.refresh() if done % 10 == 0 or done == total else None
+
+    try:
+        result = run(video, opts, progress=progress)
+    finally:
+        if bar is not None:
+            bar.close()
+    if as_json:
+        typer.echo(result.report.to_json())
+        return
+    ctx = result.context
+    typer.echo(f"{video.name}: {ctx.exercise} · {ctx.view} view · {len(ctx.reps)} reps · "
+               f"person found in {result.track.detection_rate:.0%} of frames")
+    for w in result.warnings:
+        typer.echo(f"warning: {w}")
+    for issue in ctx.setup_issues:
+        typer.echo(f"setup: {issue.message}")
+    for line in top_findings(result.report, 3):
+        typer.echo(f"  • {line}")
+    typer.echo(f"outputs in {out_dir}/: " + ", ".join(sorted(p.name for p in result.outputs.values())))
+
+
+@app.command()
+def info(video: Path = typer.Argument(..., help="Video file.")) -> None:
+    """Print duration, fps, size, rotation and codec of VIDEO."""
+    from .video import probe
+
+    i = probe(video)
+    typer.echo(json.dumps({"file": video.name, "duration_s": round(i.duration, 3), "fps": round(i.fps, 3),
+                           "width": i.width, "height": i.height, "rotation": i.rotation, "codec": i.codec,
+                           "frames": i.n_frames, "audio": i.has_audio}, indent=2))
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """Show which pose models are found, and where."""
+    from . import models
+
+    for v in models.VARIANTS:
+        try:
+            p = models.resolve(v, download=False)
+            typer.echo(f"{v:6s} {p}")
+        except AnalyzerError:
+            typer.echo(f"{v:6s} not found (hinge-analyzer models fetch {v})")
+
+
+@models_app.command("fetch")
+def models_fetch(variant: ModelOpt = typer.Argument(ModelOpt.full)) -> None:
+    """Download a pose model into models/ (with a progress bar) and verify it."""
+    from . import models
+
+    typer.echo(str(models.fetch(variant.value)))
+
+
+def _safe_stem(p: Path) -> str:
+    import re
+
+    return re.sub(r"[^\w.-]+", "_", p.stem, flags=re.UNICODE)[:80] or "clip"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the Typer app, turning user errors into messages and exit codes."""
+    debug = os.environ.get("HINGE_DEBUG") == "1"
+    _quiet_native_logs()
+    try:
+        app(args=argv, standalone_mode=False)
+    except typer.Exit as e:
+        return e.exit_code
+    except AnalyzerError as exc:
+        if debug:
+            raise
+        typer.echo(f"error: {exc}", err=True)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        typer.echo("interrupted: the analysis was stopped; no outputs were written.", err=True)
+        return Interrupted.exit_code
+    except Exception as exc:  # click usage errors and the unexpected
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            return exc.exit_code
+        if isinstance(exc, click.exceptions.Abort):
+            typer.echo("interrupted: the analysis was stopped; no outputs were written.", err=True)
+            return Interrupted.exit_code
+        if debug:
+            raise
+        typer.echo(f"internal error: {type(exc).__name__}: {exc}. Please report it (HINGE_DEBUG=1 shows details).",
+                   err=True)
+        return 70
+    return 0
+
+
+def _quiet_native_logs() -> None:
+    """Silence TensorFlow Lite / glog chatter on stderr unless debugging."""
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

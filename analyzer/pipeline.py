@@ -1,0 +1,319 @@
+"""The one place that wires the stages: video → pose → clean → context → metrics → findings → report.
+
+The CLI, the Streamlit app and batch all call :func:`analyze`.
+
+Data flow of the single decoding pass (no frame is decoded twice):
+decoder thread (bounded queue) → pose model (caller's thread) → overlay + H.264 encoder thread (bounded queue).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from . import models
+from .atomic import OutputSet
+from .errors import ClipTooLongError, ClipTooShortError, NoPersonError
+from .pose import PoseEstimator, PoseSettings, PoseTrack, TrackBuilder, cache_key, cached_track, file_sha256, store_track
+from .types import Context, Finding, MetricSet
+from .video import FileSource, H264Writer, VideoInfo, probe
+
+log = logging.getLogger(__name__)
+
+#: Fraction of frames with a detected person below which the clip is rejected.
+MIN_DETECTION_RATE = 0.10
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class AnalyzeOptions:
+    """Settings of one analysis. ``exercise``/``view`` = "auto" lets the analyzer decide."""
+
+    exercise: str = "auto"
+    view: str = "auto"
+    model: str = "full"
+    model_path: str | None = None
+    out_dir: str | Path | None = None
+    write_video: bool = True
+    use_cache: bool = True
+    max_side: int = 1280
+    masks: bool = True
+    num_poses: int = 2
+    cutoff_hz: float = 6.0
+    min_duration_s: float = 0.5
+    max_duration_s: float | None = None
+    rules_path: str | None = None
+
+    def pose_settings(self) -> PoseSettings:
+        return PoseSettings(model=self.model, num_poses=self.num_poses, masks=self.masks, max_side=self.max_side)
+
+
+@dataclass
+class Analysis:
+    """Everything one run produced; ``outputs`` maps file names to their final paths."""
+
+    video: VideoInfo
+    track: PoseTrack
+    clean: object  # filtering.CleanTrack
+    context: Context
+    metrics: MetricSet
+    findings: list[Finding]
+    report: object  # report.Report
+    kinematics: dict[str, np.ndarray]
+    outputs: dict[str, Path] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------
+def analyze(video: str | Path, options: AnalyzeOptions | None = None, progress: Progress | None = None,
+            *, model_path: str | Path | None = None) -> Analysis:
+    """Analyse one clip and (when ``options.out_dir`` is set) write its outputs atomically.
+
+    Outputs: ``tracks.npz``, ``kinematics.csv``, ``report.json``, ``report.md``, ``report.html``
+    and ``annotated.mp4`` (H.264). Either all appear or none do.
+    Raises :class:`~analyzer.errors.AnalyzerError` subclasses with user-facing messages.
+    """
+    opts = options or AnalyzeOptions()
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    info = probe(video)
+    _check_duration(info, opts)
+    mpath = Path(model_path) if model_path else models.resolve(opts.model, opts.model_path)
+    settings = opts.pose_settings()
+    out = OutputSet(opts.out_dir) if opts.out_dir is not None else None
+    with (out if out is not None else _Null()):
+        sha = file_sha256(video)
+        key = cache_key(sha, mpath, settings)
+        track = cached_track(key) if opts.use_cache else None
+        timings["cache_hit"] = float(track is not None)
+        warnings: list[str] = []
+        video_tmp = out.tmp("annotated.mp4") if (out is not None and opts.write_video) else None
+        if track is None or video_tmp is not None:
+            t1 = time.perf_counter()
+            track, warnings = _pose_pass(video, info, mpath, settings, cached=track, video_out=video_tmp,
+                                         progress=progress, sha=sha)
+            timings["pose_pass_s"] = time.perf_counter() - t1
+            if not timings["cache_hit"] and opts.use_cache:
+                store_track(key, track)
+        track.meta.setdefault("warnings", warnings)
+        _check_person(track, info)
+        t2 = time.perf_counter()
+        result = analyze_track(track, opts, info=info)
+        timings["analysis_s"] = time.perf_counter() - t2
+        result.warnings = list(track.meta.get("warnings", []))
+        timings["total_s"] = time.perf_counter() - t0
+        result.timings = timings
+        _attach_run_info(result, opts, mpath, timings)
+        if out is not None:
+            _write_outputs(out, result)
+            result.outputs = out.commit()
+    return result
+
+
+def analyze_track(track: PoseTrack, opts: AnalyzeOptions | None = None, *, info: VideoInfo | None = None) -> Analysis:
+    """Run the post-pose stages on a PoseTrack (no video needed)."""
+    from .context import detect_context
+    from .filtering import clean_track
+    from .kinematics import frame_kinematics
+    from .metrics import compute_metrics
+    from .report import build_report
+    from .rules import evaluate
+
+    opts = opts or AnalyzeOptions()
+    clean = clean_track(track, cutoff_hz=opts.cutoff_hz)
+    ctx = detect_context(clean, exercise=opts.exercise, view=opts.view)
+    metrics = compute_metrics(clean, ctx)
+    findings = evaluate(metrics, ctx, rules_path=opts.rules_path)
+    kin = frame_kinematics(clean, ctx.direction or 1, ctx.near_side or "left")
+    if info is None:
+        info = VideoInfo(str(track.meta.get("video", "")), "", track.width, track.height, track.fps,
+                         float(track.t[-1] - track.t[0]) if len(track) else 0.0, len(track), 0)
+    report = build_report(info=info, track=track, clean=clean, context=ctx, metrics=metrics, findings=findings)
+    return Analysis(info, track, clean, ctx, metrics, findings, report, kin)
+
+
+# ---------------------------------------------------------------------------
+def _pose_pass(video, info: VideoInfo, model_path: Path, settings: PoseSettings, *, cached: PoseTrack | None,
+               video_out: Path | None, progress: Progress | None, sha: str) -> tuple[PoseTrack, list[str]]:
+    """Decode once; run the model (unless ``cached``); overlay and encode in a writer thread."""
+    src = FileSource(video, max_side=settings.max_side)
+    total = max(info.n_frames, 1)
+    builder = TrackBuilder()
+    writer = _OverlayWriter(video_out, info.fps, *src.out_size) if video_out is not None else None
+    W, H = info.width, info.height
+    done = 0
+    try:
+        est_cm = PoseEstimator(model_path, settings) if cached is None else _Null()
+        with est_cm as est:
+            for fr in src:
+                if cached is None:
+                    pose = est.process(fr.image, fr.t, (W, H))
+                    builder.add(fr.t, pose)
+                    xy, vis = pose.xy, pose.visibility
+                else:
+                    i = min(fr.index, len(cached) - 1)
+                    xy, vis = cached.xy[i], cached.visibility[i]
+                if writer is not None:
+                    writer.put(fr.image, fr.t, xy / fr.scale, vis)
+                done += 1
+                if progress is not None:
+                    progress(done, max(total, done))
+        if writer is not None:
+            writer.close()
+            writer = None
+    finally:
+        if writer is not None:
+            writer.abort()
+    warnings = list(src.warnings)
+    if warnings:
+        warnings = [f"The file is damaged: {w}. Only the first {done} frames were analysed."]
+    meta = {"video": Path(video).name, "sha256": sha, "rotation": info.rotation, "codec": info.codec,
+            "decoded_frames": done, "scale": src.scale}
+    track = cached if cached is not None else builder.build(W, H, info.fps, settings.model, meta)
+    if cached is None and settings.num_poses > 1 and len(track) and int(track.n_people.max()) > 1:
+        share = float((track.n_people > 1).mean())
+        warnings.append(
+            f"Several people were visible ({share:.0%} of frames); the analysis follows one person: "
+            "the largest, most central one at the start, tracked from frame to frame.")
+    return track, warnings
+
+
+class _OverlayWriter:
+    """Draws the overlay and encodes H.264 in a background thread fed by a bounded queue."""
+
+    def __init__(self, path: Path, fps: float, width: int, height: int, maxsize: int = 16):
+        self._w = H264Writer(path, fps, width, height)
+        self._q: queue.Queue = queue.Queue(maxsize=maxsize)
+        self._err: BaseException | None = None
+        self._th = threading.Thread(target=self._run, daemon=True, name="overlay-encode")
+        self._th.start()
+
+    def _run(self) -> None:
+        from .overlay import annotate
+
+        try:
+            while True:
+                item = self._q.get()
+                if item is None:
+                    break
+                img, t, xy, vis = item
+                annotate(img, xy, vis)
+                self._w.write(img, t)
+            self._w.close()
+        except BaseException as exc:  # surfaced in put()/close()
+            self._err = exc
+            while self._q.get() is not None:  # drain so producers never block
+                pass
+
+    def put(self, img: np.ndarray, t: float, xy: np.ndarray, vis: np.ndarray) -> None:
+        if self._err is not None:
+            raise self._err
+        self._q.put((img, t, xy, vis))
+
+    def close(self) -> None:
+        self._q.put(None)
+        self._th.join()
+        if self._err is not None:
+            raise _as_output_error(self._err)
+
+    def abort(self) -> None:
+        try:
+            self._q.put_nowait(None)
+        except queue.Full:
+            try:
+                while True:
+                    self._q.get_nowait()
+            except queue.Empty:
+                pass
+            self._q.put(None)
+        self._th.join(timeout=10)
+        try:
+            self._w.close()
+        except Exception:
+            pass
+
+
+def _as_output_error(exc: BaseException) -> BaseException:
+    import errno
+
+    from .errors import OutputError
+
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return OutputError("The disk filled up while writing the annotated video; nothing was kept.")
+    if isinstance(exc, OSError):
+        return OutputError(f"Could not write the annotated video: {exc.strerror or exc}.")
+    return exc
+
+
+class _Null:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *a):
+        return None
+
+
+def _check_duration(info: VideoInfo, opts: AnalyzeOptions) -> None:
+    if info.duration and info.duration < opts.min_duration_s and info.n_frames < 15:
+        raise ClipTooShortError(
+            f"The clip is only {info.duration:.2f} s long; film at least a standing second and one full rep.")
+    if opts.max_duration_s and info.duration > opts.max_duration_s:
+        raise ClipTooLongError(
+            f"The clip is {info.duration:.0f} s long; the limit here is {opts.max_duration_s:.0f} s. Trim it to the set you want checked.")
+
+
+def _check_person(track: PoseTrack, info: VideoInfo) -> None:
+    if len(track) == 0:
+        from .errors import NoFramesError
+
+        raise NoFramesError("The video holds no decodable frames.")
+    rate = track.detection_rate
+    if rate < MIN_DETECTION_RATE:
+        raise NoPersonError(
+            f"No person was found in this clip (detected in {rate:.0%} of frames). Film the whole body, well lit, "
+            "with the person filling at least half the frame height.")
+
+
+def _attach_run_info(result: Analysis, opts: AnalyzeOptions, mpath: Path, timings: dict) -> None:
+    rep = result.report
+    run = {"model": opts.model, "model_file": mpath.name, "exercise_option": opts.exercise, "view_option": opts.view,
+           "cutoff_hz": opts.cutoff_hz, "timings_s": {k: round(v, 3) for k, v in timings.items()},
+           "warnings": result.warnings}
+    if hasattr(rep, "run") and isinstance(rep.run, dict):
+        rep.run.update(run)
+
+
+def kinematics_csv(result: Analysis) -> str:
+    """Time-first CSV, one row per frame: time, frame, detected, then the spec §D angles."""
+    from .kinematics import COLUMNS
+
+    track = result.track
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["time_s", "frame", "detected", *COLUMNS])
+    det = track.detected
+    cols = [result.kinematics[c] for c in COLUMNS]
+    for i in range(len(track)):
+        w.writerow([f"{track.t[i]:.4f}", i, int(det[i]), *("" if not np.isfinite(c[i]) else f"{c[i]:.2f}" for c in cols)])
+    return buf.getvalue()
+
+
+def _write_outputs(out: OutputSet, result: Analysis) -> None:
+    result.track.save(out.tmp("tracks.npz"))
+    out.tmp("kinematics.csv").write_text(kinematics_csv(result), encoding="utf-8")
+    rep = result.report
+    out.tmp("report.json").write_text(rep.to_json(), encoding="utf-8")
+    out.tmp("report.md").write_text(rep.to_markdown(), encoding="utf-8")
+    if hasattr(rep, "to_html"):
+        out.tmp("report.html").write_text(rep.to_html(), encoding="utf-8")

@@ -1,0 +1,362 @@
+"""MediaPipe Pose Landmarker runner and the :class:`PoseTrack` it produces.
+
+Coordinates are image **pixels** of the upright original frame (x right, y down).
+``z`` is MediaPipe's relative depth (same scale as normalised x; smaller = nearer).
+World landmarks are metres, hip-centred, from MediaPipe's GHUM model.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import numpy as np
+
+from . import landmarks as L
+from .atomic import atomic_path
+
+TRACK_FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class PoseSettings:
+    """Inference settings; all of them enter the landmark cache key."""
+
+    model: str = "full"
+    num_poses: int = 2  # >1 lets us notice bystanders and lock on one subject
+    min_detection_confidence: float = 0.5
+    min_presence_confidence: float = 0.5
+    min_tracking_confidence: float = 0.5
+    masks: bool = True  # segmentation mask for the back-contour proxy
+    mask_max_side: int = 256  # stored mask size (px, longer side)
+    max_side: int = 1280  # frames are downscaled to this before inference
+
+    def key(self) -> str:
+        return json.dumps(dataclasses.asdict(self), sort_keys=True)
+
+
+@dataclass
+class MaskStore:
+    """Per-frame binary person masks, bit-packed. ``shape`` = (h, w) of the stored mask."""
+
+    shape: tuple[int, int]
+    bits: np.ndarray  # (T, ceil(h*w/8)) uint8
+    valid: np.ndarray  # (T,) bool
+
+    def get(self, i: int) -> np.ndarray | None:
+        """Mask of frame ``i`` as (h, w) bool, or None when absent."""
+        if not self.valid[i]:
+            return None
+        h, w = self.shape
+        return np.unpackbits(self.bits[i], count=h * w).reshape(h, w).astype(bool)
+
+
+@dataclass
+class PoseTrack:
+    """Landmark tracks for one subject over a clip: one dataclass of aligned arrays.
+
+    Shapes: T frames × 33 landmarks. Missing detections are NaN in ``xy``/``z``/``world``
+    and 0 in ``visibility``/``presence``.
+    """
+
+    t: np.ndarray  # (T,) float64, seconds (true presentation times)
+    xy: np.ndarray  # (T,33,2) float32, pixels in the upright original frame
+    z: np.ndarray  # (T,33) float32, MediaPipe relative depth
+    visibility: np.ndarray  # (T,33) float32 in [0,1]
+    presence: np.ndarray  # (T,33) float32 in [0,1]
+    world: np.ndarray  # (T,33,3) float32, metres
+    n_people: np.ndarray  # (T,) int8, poses MediaPipe found in the frame
+    width: int
+    height: int
+    fps: float
+    model: str
+    masks: MaskStore | None = None
+    meta: dict = field(default_factory=dict)
+
+    # -- views -----------------------------------------------------------
+    def __len__(self) -> int:
+        return int(self.t.shape[0])
+
+    @property
+    def detected(self) -> np.ndarray:
+        """(T,) bool: a pose was found in the frame."""
+        return ~np.isnan(self.xy[:, 0, 0])
+
+    @property
+    def detection_rate(self) -> float:
+        return float(self.detected.mean()) if len(self) else 0.0
+
+    def point(self, index: int) -> np.ndarray:
+        """(T,2) pixel track of one landmark."""
+        return self.xy[:, index, :]
+
+    def replace(self, **changes) -> "PoseTrack":
+        return dataclasses.replace(self, **changes)
+
+    # -- io --------------------------------------------------------------
+    def header(self) -> dict:
+        return {
+            "format": "hinge-analyzer/pose-track",
+            "version": TRACK_FORMAT_VERSION,
+            "width": self.width,
+            "height": self.height,
+            "fps": self.fps,
+            "model": self.model,
+            "n_frames": len(self),
+            "landmarks": list(L.NAMES),
+            "units": {"t": "s", "xy": "px", "world": "m"},
+            "mask_shape": list(self.masks.shape) if self.masks is not None else None,
+            "meta": self.meta,
+        }
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Write a compressed ``.npz`` (atomically) with a JSON header."""
+        arrays = dict(t=self.t, xy=self.xy, z=self.z, visibility=self.visibility, presence=self.presence,
+                      world=self.world, n_people=self.n_people)
+        if self.masks is not None:
+            arrays.update(mask_bits=self.masks.bits, mask_valid=self.masks.valid)
+        header = np.frombuffer(json.dumps(self.header(), default=_json_default).encode(), dtype=np.uint8)
+        with atomic_path(path, suffix=".npz") as tmp:
+            with open(tmp, "wb") as fh:
+                np.savez_compressed(fh, header=header, **arrays)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "PoseTrack":
+        with np.load(path, allow_pickle=False) as z:
+            h = json.loads(bytes(z["header"]).decode())
+            if h.get("format") != "hinge-analyzer/pose-track":
+                raise ValueError(f"{path} is not a hinge-analyzer pose track")
+            masks = None
+            if "mask_bits" in z.files:
+                masks = MaskStore(tuple(h["mask_shape"]), z["mask_bits"], z["mask_valid"])
+            return cls(t=z["t"], xy=z["xy"], z=z["z"], visibility=z["visibility"], presence=z["presence"],
+                       world=z["world"], n_people=z["n_people"], width=h["width"], height=h["height"],
+                       fps=h["fps"], model=h["model"], masks=masks, meta=h.get("meta", {}))
+
+
+def _json_default(o):
+    if isinstance(o, (np.integer,)):
+        return int(o)
+    if isinstance(o, (np.floating,)):
+        return float(o)
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    raise TypeError(type(o))
+
+
+# ---------------------------------------------------------------------------
+# Per-frame inference
+# ---------------------------------------------------------------------------
+@dataclass
+class FramePose:
+    """Landmarks of the chosen subject in one frame (all NaN/0 when nobody was found)."""
+
+    xy: np.ndarray  # (33,2) px
+    z: np.ndarray
+    visibility: np.ndarray
+    presence: np.ndarray
+    world: np.ndarray
+    n_people: int
+    mask: np.ndarray | None = None  # (h,w) bool at stored mask size
+
+    @property
+    def found(self) -> bool:
+        return not np.isnan(self.xy[0, 0])
+
+
+def _empty_pose() -> FramePose:
+    nan2 = np.full((33, 2), np.nan, np.float32)
+    return FramePose(nan2, np.full(33, np.nan, np.float32), np.zeros(33, np.float32), np.zeros(33, np.float32),
+                     np.full((33, 3), np.nan, np.float32), 0)
+
+
+class PoseEstimator:
+    """A context-managed MediaPipe PoseLandmarker (VIDEO mode) for one run.
+
+    Call :meth:`process` with frames in time order; timestamps are turned into
+    strictly increasing integer milliseconds, as VIDEO mode requires. With several
+    people in view it locks on one subject: at the start the largest, most central
+    person, then whoever continues that person's path.
+    """
+
+    def __init__(self, model_path: str | os.PathLike, settings: PoseSettings = PoseSettings(), *, live: bool = False):
+        self.model_path = str(model_path)
+        self.settings = settings
+        self.live = live
+        self._lm = None
+        self._last_ms = -1
+        self._prev_centre: np.ndarray | None = None
+        self._prev_size: float | None = None
+
+    def __enter__(self) -> "PoseEstimator":
+        from mediapipe.tasks.python import BaseOptions, vision
+
+        s = self.settings
+        opts = vision.PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=self.model_path),
+            running_mode=vision.RunningMode.VIDEO,
+            num_poses=s.num_poses,
+            min_pose_detection_confidence=s.min_detection_confidence,
+            min_pose_presence_confidence=s.min_presence_confidence,
+            min_tracking_confidence=s.min_tracking_confidence,
+            output_segmentation_masks=s.masks,
+        )
+        try:
+            self._lm = vision.PoseLandmarker.create_from_options(opts)
+        except (RuntimeError, ValueError) as exc:
+            from .errors import ModelInvalidError
+
+            raise ModelInvalidError(
+                f"MediaPipe could not load the pose model {self.model_path} ({exc}); delete it and download it again."
+            ) from exc
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._lm is not None:
+            self._lm.close()
+            self._lm = None
+
+    def process(self, image: np.ndarray, t: float, orig_size: tuple[int, int] | None = None) -> FramePose:
+        """Run the model on one RGB frame shown at ``t`` seconds.
+
+        ``orig_size`` (w, h) is the size the pixel coordinates refer to (defaults to the
+        image's own size, for frames that were not downscaled).
+        """
+        import mediapipe as mp
+
+        ms = max(int(round(t * 1000.0)), self._last_ms + 1)
+        self._last_ms = ms
+        h_img, w_img = image.shape[:2]
+        W, H = orig_size or (w_img, h_img)
+        mp_img = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(image))
+        res = self._lm.detect_for_video(mp_img, ms)
+        n = len(res.pose_landmarks)
+        if n == 0:
+            self._prev_centre = None if self._prev_centre is None else self._prev_centre
+            return _empty_pose()
+        cand = [np.array([(p.x * W, p.y * H) for p in lm], np.float32) for lm in res.pose_landmarks]
+        k = self._choose(cand, W, H)
+        lm = res.pose_landmarks[k]
+        xy = cand[k]
+        z = np.array([p.z for p in lm], np.float32)
+        vis = np.array([p.visibility or 0.0 for p in lm], np.float32)
+        pres = np.array([p.presence or 0.0 for p in lm], np.float32)
+        world = np.array([(p.x, p.y, p.z) for p in res.pose_world_landmarks[k]], np.float32)
+        mask = None
+        if self.settings.masks and res.segmentation_masks:
+            mask = self._small_mask(res.segmentation_masks[k].numpy_view())
+        return FramePose(xy, z, vis, pres, world, n, mask)
+
+    def _choose(self, cand: list[np.ndarray], W: int, H: int) -> int:
+        """Pick the subject among detected poses (continuity first, then size and centrality)."""
+        centres = np.array([np.nanmean(c[[L.L_HIP, L.R_HIP, L.L_SHOULDER, L.R_SHOULDER]], axis=0) for c in cand])
+        sizes = np.array([float(np.nanmax(c[:, 1]) - np.nanmin(c[:, 1])) for c in cand])
+        if len(cand) == 1:
+            k = 0
+        elif self._prev_centre is not None:
+            d = np.linalg.norm(centres - self._prev_centre, axis=1) / max(self._prev_size or H, 1.0)
+            k = int(np.argmin(d))
+        else:
+            off = np.linalg.norm((centres - np.array([W / 2, H / 2])) / np.array([W, H]), axis=1)
+            k = int(np.argmax(sizes / H - 0.5 * off))
+        self._prev_centre, self._prev_size = centres[k], sizes[k]
+        return k
+
+    def _small_mask(self, m: np.ndarray) -> np.ndarray:
+        import cv2
+
+        h, w = m.shape[:2]
+        s = self.settings.mask_max_side / max(h, w)
+        if s < 1:
+            m = cv2.resize(m, (max(1, int(round(w * s))), max(1, int(round(h * s)))), interpolation=cv2.INTER_AREA)
+        return m > 0.5
+
+
+class TrackBuilder:
+    """Accumulates :class:`FramePose` results into a :class:`PoseTrack` (growing lists, no per-frame copies)."""
+
+    def __init__(self):
+        self.t: list[float] = []
+        self.poses: list[FramePose] = []
+        self._mask_shape: tuple[int, int] | None = None
+        self._mask_bits: list[np.ndarray | None] = []
+
+    def add(self, t: float, pose: FramePose) -> None:
+        self.t.append(t)
+        m = pose.mask
+        if m is not None:
+            if self._mask_shape is None:
+                self._mask_shape = m.shape
+            if m.shape == self._mask_shape:
+                self._mask_bits.append(np.packbits(m.ravel()))
+            else:
+                self._mask_bits.append(None)
+        else:
+            self._mask_bits.append(None)
+        pose.mask = None
+        self.poses.append(pose)
+
+    def build(self, width: int, height: int, fps: float, model: str, meta: dict | None = None) -> PoseTrack:
+        P = self.poses
+        T = len(P)
+        stack = lambda name, shape, dt: (np.stack([getattr(p, name) for p in P]).astype(dt) if T else np.zeros((0, *shape), dt))
+        masks = None
+        if self._mask_shape is not None:
+            h, w = self._mask_shape
+            nbytes = (h * w + 7) // 8
+            bits = np.zeros((T, nbytes), np.uint8)
+            valid = np.zeros(T, bool)
+            for i, b in enumerate(self._mask_bits):
+                if b is not None:
+                    bits[i], valid[i] = b, True
+            masks = MaskStore((int(h), int(w)), bits, valid)
+        return PoseTrack(
+            t=np.asarray(self.t, np.float64), xy=stack("xy", (33, 2), np.float32), z=stack("z", (33,), np.float32),
+            visibility=stack("visibility", (33,), np.float32), presence=stack("presence", (33,), np.float32),
+            world=stack("world", (33, 3), np.float32),
+            n_people=np.asarray([p.n_people for p in P], np.int8), width=int(width), height=int(height),
+            fps=float(fps), model=model, masks=masks, meta=dict(meta or {}))
+
+
+# ---------------------------------------------------------------------------
+# Cache keyed by content hash + model + settings
+# ---------------------------------------------------------------------------
+def file_sha256(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while b := fh.read(chunk):
+            h.update(b)
+    return h.hexdigest()
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("ANALYZER_CACHE_DIR", Path.home() / ".cache" / "hinge-analyzer"))
+
+
+def cache_key(video_sha: str, model_path: str | os.PathLike, settings: PoseSettings) -> str:
+    mstat = Path(model_path).stat()
+    payload = f"{video_sha}|{Path(model_path).name}|{mstat.st_size}|{settings.key()}|v{TRACK_FORMAT_VERSION}"
+    return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+def cached_track(key: str) -> PoseTrack | None:
+    p = cache_dir() / f"{key}.npz"
+    if not p.is_file():
+        return None
+    try:
+        return PoseTrack.load(p)
+    except (OSError, ValueError, KeyError, json.JSONDecodeError):
+        return None
+
+
+def store_track(key: str, track: PoseTrack) -> None:
+    try:
+        cache_dir().mkdir(parents=True, exist_ok=True)
+        track.save(cache_dir() / f"{key}.npz")
+    except Exception:  # the cache is an optimisation; never fail a run over it
+        pass
