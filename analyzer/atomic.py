@@ -40,10 +40,23 @@ def atomic_path(target: str | os.PathLike, suffix: str | None = None) -> Iterato
         _unlink(tmp_path)
         raise
     try:
-        os.replace(tmp_path, target)
+        _publish(tmp_path, target)
     except OSError as exc:
         _unlink(tmp_path)
         raise OutputError(f"Could not write {target.name}: {exc.strerror or exc}.") from exc
+
+
+def _umask_mode() -> int:
+    """0o666 minus the process umask: the mode a normal ``open()`` would create files with."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _publish(tmp: Path, target: Path) -> None:
+    """Give the temp file normal permissions (mkstemp makes it 0600) and rename it onto ``target``."""
+    os.chmod(tmp, _umask_mode())
+    os.replace(tmp, target)
 
 
 def write_bytes(target: str | os.PathLike, data: bytes) -> None:
@@ -83,20 +96,31 @@ class OutputSet:
     def __enter__(self) -> "OutputSet":
         import fcntl
 
-        try:
-            self.out_dir.mkdir(parents=True, exist_ok=True)
-            self._lock_fh = open(self.out_dir / self.LOCK_NAME, "a+")
-        except OSError as exc:
-            raise OutputError(f"Cannot write to the output folder {self.out_dir}: {exc.strerror or exc}.") from exc
-        try:
-            fcntl.flock(self._lock_fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
+        lock_path = self.out_dir / self.LOCK_NAME
+        for _ in range(5):
+            try:
+                self.out_dir.mkdir(parents=True, exist_ok=True)
+                self._lock_fh = open(lock_path, "a+")
+            except OSError as exc:
+                raise OutputError(f"Cannot write to the output folder {self.out_dir}: {exc.strerror or exc}.") from exc
+            try:
+                fcntl.flock(self._lock_fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                self._lock_fh.close()
+                self._lock_fh = None
+                raise OutputError(
+                    f"Another analysis is writing to {self.out_dir} right now; wait for it to finish or choose another output folder."
+                ) from exc
+            # A run that just finished unlinks its lock file: if ours is no longer the file at
+            # lock_path, another run may lock a fresh one, so start again with that file.
+            try:
+                if os.stat(lock_path).st_ino == os.fstat(self._lock_fh.fileno()).st_ino:
+                    return self
+            except FileNotFoundError:
+                pass
             self._lock_fh.close()
             self._lock_fh = None
-            raise OutputError(
-                f"Another analysis is writing to {self.out_dir} right now; wait for it to finish or choose another output folder."
-            ) from exc
-        return self
+        raise OutputError(f"Could not lock the output folder {self.out_dir}; another analysis keeps using it.")
 
     def tmp(self, name: str) -> Path:
         """A fresh temp path for the final file ``name`` (created empty)."""
@@ -113,7 +137,7 @@ class OutputSet:
         done: dict[str, Path] = {}
         try:
             for name, tmp in self._tmps.items():
-                os.replace(tmp, self.out_dir / name)
+                _publish(tmp, self.out_dir / name)
                 done[name] = self.out_dir / name
         except OSError as exc:
             for p in done.values():
@@ -132,6 +156,9 @@ class OutputSet:
         if exc_type is not None:
             self.discard()
         if self._lock_fh is not None:
+            _unlink(self.out_dir / self.LOCK_NAME)  # unlink while still holding the lock, then release
             self._lock_fh.close()
             self._lock_fh = None
-            _unlink(self.out_dir / self.LOCK_NAME)
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            # A full disk while writing any output is the user's to fix, not an internal error.
+            raise OutputError(f"The disk is full while writing outputs to {self.out_dir}; nothing was kept.") from exc

@@ -135,6 +135,51 @@ def models_fetch(variant: ModelOpt = typer.Argument(ModelOpt.full)) -> None:
     typer.echo(str(models.fetch(variant.value)))
 
 
+@app.command()
+def batch(
+    clips: list[str] = typer.Argument(..., help="Folder(s), glob(s) or files of videos. With --ray, an address "
+                                                "(auto, ray://HOST:PORT, HOST:PORT) may follow --ray."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Parallel workers (default: all cores / Ray CPUs)."),
+    out: Path = typer.Option(Path("batch_out"), "--out", "-o", help="Output folder (summary.csv, manifest.json, clips/)."),
+    ray: bool = typer.Option(False, "--ray", help="Run on Ray: a local instance, or the cluster at the ADDRESS after --ray."),
+    exercise: ExerciseOpt = typer.Option(ExerciseOpt.auto, help="What is being done in every clip."),
+    view: ViewOpt = typer.Option(ViewOpt.auto, help="Camera view of every clip."),
+    model: ModelOpt = typer.Option(ModelOpt.full, help="Pose model size."),
+    model_path: Optional[Path] = typer.Option(None, help="A .task file or a folder holding it."),
+    video: bool = typer.Option(False, "--video", help="Also write annotated.mp4 for each clip."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Ignore the landmark cache."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Analyse many clips in parallel; write summary.csv (resumable: finished clips are skipped by content hash)."""
+    from .batch import BatchOptions, run_batch, split_ray_address
+
+    specs, address = split_ray_address(clips) if ray else (clips, None)
+    opts = BatchOptions(out_dir=out, jobs=jobs, ray=ray, ray_address=address, exercise=exercise.value,
+                        view=view.value, model=model.value, model_path=str(model_path) if model_path else None,
+                        video=video, use_cache=not no_cache)
+    bar = None
+    if not quiet:
+        from tqdm import tqdm
+
+        bar = tqdm(total=0, unit="clip", desc="batch", dynamic_ncols=True, file=sys.stderr)
+
+    def progress(done: int, total: int, row: dict) -> None:
+        if bar is not None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+    try:
+        res = run_batch(specs, opts, progress=progress)
+    finally:
+        if bar is not None:
+            bar.close()
+    typer.echo(f"{len(res.rows)} clips: {res.analysed} analysed, {res.skipped} already done, {res.failed} failed "
+               f"({res.seconds:.1f} s). Summary: {res.summary_path}")
+    for e in res.errors:
+        typer.echo(f"failed: {e}", err=True)
+
+
 def _safe_stem(p: Path) -> str:
     import re
 
@@ -145,8 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: run the Typer app, turning user errors into messages and exit codes."""
     debug = os.environ.get("HINGE_DEBUG") == "1"
     _quiet_native_logs()
+    _sigterm_as_interrupt()
     try:
-        app(args=argv, standalone_mode=False)
+        rc = app(args=argv, standalone_mode=False)
     except typer.Exit as e:
         return e.exit_code
     except AnalyzerError as exc:
@@ -171,7 +217,22 @@ def main(argv: list[str] | None = None) -> int:
         typer.echo(f"internal error: {type(exc).__name__}: {exc}. Please report it (HINGE_DEBUG=1 shows details).",
                    err=True)
         return 70
-    return 0
+    if rc == Interrupted.exit_code:  # typer turns KeyboardInterrupt into Exit(130) and *returns* it
+        typer.echo("interrupted: the analysis was stopped; no outputs were written.", err=True)
+        return rc
+    return rc if isinstance(rc, int) else 0
+
+
+def _sigterm_as_interrupt() -> None:
+    """Let SIGTERM (kill, a batch runner, a closed app) unwind like Ctrl-C, so temp outputs are removed."""
+    import signal
+    import threading
+
+    def _raise(signum, frame):
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _raise)
 
 
 def _quiet_native_logs() -> None:

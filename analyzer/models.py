@@ -10,6 +10,7 @@ Resolution order for a variant (``lite`` | ``full`` | ``heavy``):
 """
 from __future__ import annotations
 
+import http.client
 import os
 import urllib.error
 import urllib.request
@@ -141,7 +142,8 @@ def fetch(variant: str, url: str | None = None, dest_dir: Path | None = None, *,
                         f"The download of {url} stopped after {out.tell()} of {total} bytes; nothing was kept. Try again."
                     )
             verify(tmp)
-    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
+    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError, http.client.HTTPException) as exc:
+        # HTTPException: e.g. IncompleteRead when a chunked transfer is cut mid-body.
         reason = getattr(exc, "reason", None) or exc
         raise ModelDownloadError(
             f"Could not download the pose model from {url} ({reason}); nothing was kept. "

@@ -218,7 +218,7 @@ class _OverlayWriter:
 
     def put(self, img: np.ndarray, t: float, xy: np.ndarray, vis: np.ndarray) -> None:
         if self._err is not None:
-            raise self._err
+            raise _as_output_error(self._err)  # e.g. disk full: an OutputError, not a raw OSError
         self._q.put((img, t, xy, vis))
 
     def close(self) -> None:

@@ -6,6 +6,7 @@ World landmarks are metres, hip-centred, from MediaPipe's GHUM model.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import io
@@ -175,6 +176,26 @@ def _empty_pose() -> FramePose:
                      np.full((33, 3), np.nan, np.float32), 0)
 
 
+@contextlib.contextmanager
+def quiet_native_stderr():
+    """Silence C++ log lines (TFLite, glog) written straight to fd 2, unless HINGE_DEBUG=1."""
+    if os.environ.get("HINGE_DEBUG") == "1":
+        yield
+        return
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 class PoseEstimator:
     """A context-managed MediaPipe PoseLandmarker (VIDEO mode) for one run.
 
@@ -190,6 +211,7 @@ class PoseEstimator:
         self.live = live
         self._lm = None
         self._last_ms = -1
+        self._first = True
         self._prev_centre: np.ndarray | None = None
         self._prev_size: float | None = None
 
@@ -207,7 +229,8 @@ class PoseEstimator:
             output_segmentation_masks=s.masks,
         )
         try:
-            self._lm = vision.PoseLandmarker.create_from_options(opts)
+            with quiet_native_stderr():
+                self._lm = vision.PoseLandmarker.create_from_options(opts)
         except (RuntimeError, ValueError) as exc:
             from .errors import ModelInvalidError
 
@@ -234,7 +257,12 @@ class PoseEstimator:
         h_img, w_img = image.shape[:2]
         W, H = orig_size or (w_img, h_img)
         mp_img = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(image))
-        res = self._lm.detect_for_video(mp_img, ms)
+        if self._first:
+            with quiet_native_stderr():  # TFLite/glog print set-up chatter on the first inference
+                res = self._lm.detect_for_video(mp_img, ms)
+            self._first = False
+        else:
+            res = self._lm.detect_for_video(mp_img, ms)
         n = len(res.pose_landmarks)
         if n == 0:
             self._prev_centre = None if self._prev_centre is None else self._prev_centre

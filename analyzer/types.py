@@ -125,6 +125,7 @@ class Drill:
     how: str
     dose: str | None = None
     source: str | None = None
+    caution: str | None = None  # e.g. "Don't add weight until you can hold clean form for 30 seconds."
 
 
 @dataclass

@@ -83,13 +83,20 @@ def _open(path: str | os.PathLike):
         raise VideoOpenError(f"The file {p.name} is empty (0 bytes); it is not a video.")
     try:
         container = av.open(str(p), mode="r", options={"probesize": "20000000"})
+    except av.error.EOFError as exc:
+        raise NoFramesError(
+            f"{p.name} ends before any video data: it is empty, unfinished or truncated."
+        ) from exc
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError, OSError) as exc:
         raise VideoOpenError(
             f"{p.name} could not be opened as a video ({type(exc).__name__}); it may be corrupt or not a video file."
         ) from exc
     if not container.streams.video:
+        has_audio, has_any = bool(container.streams.audio), bool(container.streams)  # read before close()
         container.close()
-        kind = "an audio-only file" if container.streams.audio else "not a video"
+        if not has_any:
+            raise NoFramesError(f"{p.name} holds no readable tracks or frames: it is empty, unfinished or truncated.")
+        kind = "an audio-only file" if has_audio else "not a video"
         raise NoVideoStreamError(f"{p.name} has no video track: it is {kind}.")
     stream = container.streams.video[0]
     if stream.codec_context is None or stream.codec_context.name in (None, "", "none"):

@@ -1,0 +1,360 @@
+"""Cleaning of landmark tracks (method spec §F.1–F.5): gate → Hampel → L/R swap fix → gap fill → Butterworth.
+
+All functions are pure over numpy arrays with time on axis 0; pixel coordinates, seconds, Hz.
+NaN means "unknown" throughout and is never silently turned into a number except by
+:func:`fill_short_gaps` (reported in ``filled``). :class:`OneEuroFilter` is the causal
+filter for live use.
+
+Variable frame rate: the Butterworth filter assumes uniform sampling and uses
+``fs = 1 / median(dt)`` from the real timestamps; gap lengths use the real timestamps.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+from scipy.interpolate import CubicSpline
+from scipy.signal import butter, filtfilt
+
+from . import landmarks as L
+from .pose import MaskStore, PoseTrack
+
+_MAD_TO_SIGMA = 1.4826  # MAD → σ for Gaussian noise
+_LEFT = np.array(L.LEG["left"])
+_RIGHT = np.array(L.LEG["right"])
+_LEGS = np.concatenate([_LEFT, _RIGHT])
+_LEGS_MIRRORED = np.concatenate([_RIGHT, _LEFT])
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A run of frames where ``landmark`` stays unknown after cleaning.
+
+    ``t0``/``t1`` are the timestamps (s) of the first and last missing frame (inclusive).
+    """
+
+    landmark: int
+    t0: float
+    t1: float
+
+    @property
+    def duration(self) -> float:
+        return self.t1 - self.t0
+
+
+# ---------------------------------------------------------------------------
+# Pure steps
+# ---------------------------------------------------------------------------
+def sampling_rate(t: np.ndarray, default: float = float("nan")) -> float:
+    """fs = 1 / median(dt) over positive finite steps of ``t`` (s) → Hz; ``default`` if undefined."""
+    t = np.asarray(t, dtype=np.float64)
+    dt = np.diff(t)
+    dt = dt[np.isfinite(dt) & (dt > 0)]
+    return float(1.0 / np.median(dt)) if dt.size else float(default)
+
+
+def hampel(x: np.ndarray, window: int = 7, n_sigma: float = 3.0, *, return_mask: bool = False,
+           replace: str = "median"):
+    """Hampel outlier filter along axis 0, NaN-aware, each trailing element independently.
+
+    A sample is an outlier when |x − med| > n_sigma · 1.4826 · MAD, with med/MAD the median and
+    median absolute deviation of the centred ``window`` (odd, samples) ignoring NaN; decided only
+    when more than half the window is finite. Outliers are replaced by ``med`` (``replace=
+    "median"``) or NaN (``"nan"``). Returns the filtered copy, plus the bool outlier mask when
+    ``return_mask``.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if window < 3 or window % 2 == 0:
+        raise ValueError("window must be an odd integer ≥ 3")
+    h = window // 2
+    out = np.zeros(x.shape, dtype=bool)
+    med = x
+    if x.shape[0] > 0:
+        pad = np.full((h,) + x.shape[1:], np.nan)
+        win = sliding_window_view(np.concatenate([pad, x, pad]), window, axis=0)  # (T, ..., window)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows → NaN, handled below
+            med = np.nanmedian(win, axis=-1)
+            mad = np.nanmedian(np.abs(win - med[..., None]), axis=-1)
+        enough = np.isfinite(win).sum(axis=-1) > h
+        with np.errstate(invalid="ignore"):
+            out = enough & np.isfinite(x) & (np.abs(x - med) > n_sigma * _MAD_TO_SIGMA * mad)
+    y = x.copy()
+    if replace == "median":
+        y[out] = med[out]
+    elif replace == "nan":
+        y[out] = np.nan
+    else:
+        raise ValueError("replace must be 'median' or 'nan'")
+    return (y, out) if return_mask else y
+
+
+def fix_leg_swaps(xy: np.ndarray, t: np.ndarray | None = None, *, ratio: float = 0.5, min_points: int = 2,
+                  predict: bool = True, max_dt: float = 0.2) -> tuple[np.ndarray, np.ndarray]:
+    """Undo left/right leg-label swaps (spec F.3). ``xy`` is (T, 33, 2) px, NaN where unknown.
+
+    Frame by frame, the 10 leg landmarks (hip, knee, ankle, heel, foot_index × 2) are compared with
+    a reference built from each landmark's last known *corrected* position (so a persistent swap
+    stays corrected and NaN frames are bridged). C_keep sums |p_j − ref_j|, C_swap sums
+    |p_j − ref_mirror(j)| over the landmarks known in the frame and in both references (≥ ``min_points``);
+    the chains are exchanged when C_swap < ratio · C_keep.
+
+    With ``predict`` the reference is extrapolated at constant velocity (velocity from the last two
+    known positions, ignored when they are more than ``max_dt`` s apart; extrapolation capped at
+    ``max_dt``). Plain "displacement from the previous frame" cannot tell which leg is which right
+    after the legs cross (both hypotheses cost the same); the prediction can. ``t`` (s) defaults to
+    frame indices / 30. Returns (corrected copy, (T,) bool swapped).
+    """
+    xy = np.array(xy, dtype=np.float64, copy=True)
+    T = xy.shape[0]
+    t = np.arange(T) / 30.0 if t is None else np.asarray(t, dtype=np.float64)
+    swapped = np.zeros(T, dtype=bool)
+    n = len(_LEGS)
+    ref = np.full((n, 2), np.nan)  # last known corrected position
+    ref_t = np.full(n, np.nan)
+    vel = np.zeros((n, 2))  # px/s
+    mirror = np.r_[np.arange(5, 10), np.arange(0, 5)]
+    for i in range(T):
+        cur = xy[i, _LEGS]
+        age = np.clip(t[i] - ref_t, 0.0, max_dt)
+        pred = ref + vel * np.where(np.isfinite(age), age, 0.0)[:, None] if predict else ref
+        ok = np.isfinite(cur).all(1) & np.isfinite(pred).all(1) & np.isfinite(pred[mirror]).all(1)
+        if ok.sum() >= min_points:
+            c_keep = np.hypot(*(cur[ok] - pred[ok]).T).sum()
+            c_swap = np.hypot(*(cur[ok] - pred[mirror][ok]).T).sum()
+            if c_swap < ratio * c_keep:
+                xy[i, _LEGS] = xy[i, _LEGS_MIRRORED]
+                swapped[i] = True
+                cur = xy[i, _LEGS]
+        known = np.isfinite(cur).all(1)
+        dt = t[i] - ref_t
+        recent = known & np.isfinite(ref).all(1) & (dt > 0) & (dt <= max_dt)
+        vel[recent] = (cur[recent] - ref[recent]) / dt[recent, None]
+        vel[known & ~recent] = 0.0
+        ref[known], ref_t[known] = cur[known], t[i]
+    return xy, swapped
+
+
+def swap_leg_columns(a: np.ndarray, swapped: np.ndarray) -> np.ndarray:
+    """Copy of a (T, 33, ...) array with the leg chains exchanged on frames where ``swapped``."""
+    a = np.array(a, copy=True)
+    rows = np.flatnonzero(np.asarray(swapped, dtype=bool))
+    if rows.size:
+        a[np.ix_(rows, _LEGS)] = a[np.ix_(rows, _LEGS_MIRRORED)]
+    return a
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """[start, stop) index pairs of the True runs of a 1-D bool array."""
+    d = np.diff(np.r_[0, mask.astype(np.int8), 0])
+    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)))
+
+
+def fill_short_gaps(t: np.ndarray, x: np.ndarray, max_gap_s: float = 0.2) -> tuple[np.ndarray, np.ndarray, list[Gap]]:
+    """Cubic interpolation of short interior NaN gaps (spec F.4).
+
+    ``x`` is (T,), (T, K) or (T, K, D) over times ``t`` (s); point k is missing in a frame when any
+    of its D coordinates is NaN. An interior gap is filled when its length — time between the
+    bracketing known samples minus one median frame step (= n_missing · dt at constant rate) —
+    is ≤ ``max_gap_s``; the fill is a CubicSpline through all known samples of that point (linear
+    with fewer than 4 or non-increasing ``t``). Returns (filled copy, bool mask (T,) / (T, K) of
+    filled samples, list of :class:`Gap` for every run still unknown — longer interior gaps and
+    leading/trailing runs, which cannot be interpolated — where the whole point is set to NaN).
+    ``Gap.landmark`` is k (0 for 1-D x).
+    """
+    t = np.asarray(t, dtype=np.float64)
+    x = np.array(x, dtype=np.float64, copy=True)
+    shape = x.shape
+    x3 = x.reshape(shape[0], 1, 1) if x.ndim == 1 else (x[..., None] if x.ndim == 2 else x)
+    T, K = x3.shape[:2]
+    filled = np.zeros((T, K), dtype=bool)
+    gaps: list[Gap] = []
+    dts = np.diff(t)
+    dt_med = float(np.median(dts)) if T > 1 else 0.0
+    monotonic = bool(np.all(dts > 0)) if T > 1 else True
+    for k in range(K):
+        bad = ~np.isfinite(x3[:, k]).all(axis=1)
+        if not bad.any():
+            continue
+        fill = np.zeros(T, dtype=bool)
+        for s, e in _runs(bad):
+            if s > 0 and e < T and (t[e] - t[s - 1] - dt_med) <= max_gap_s + 1e-9:
+                fill[s:e] = True
+            else:
+                x3[s:e, k] = np.nan  # a point with any coordinate unknown is unknown
+                gaps.append(Gap(int(k), float(t[s]), float(t[e - 1])))
+        if fill.any():
+            good = ~bad
+            if monotonic and good.sum() >= 4:
+                x3[fill, k] = CubicSpline(t[good], x3[good, k], axis=0)(t[fill])
+            else:
+                x3[fill, k] = np.stack([np.interp(t[fill], t[good], x3[good, k, d]) for d in range(x3.shape[2])], -1)
+            filled[fill, k] = True
+    out = x3.reshape(shape)
+    return out, (filled[:, 0] if x.ndim == 1 else filled), gaps
+
+
+def butter_lowpass(x: np.ndarray, fs: float, cutoff_hz: float = 6.0, *, order: int = 2) -> np.ndarray:
+    """Zero-lag low-pass along axis 0: Butterworth ``butter(order)`` applied with ``filtfilt``.
+
+    Forward-backward doubles the order (2 → 4th-order effective response, −6 dB at ``cutoff_hz``).
+    NaN-aware: each contiguous finite run of each trailing element is filtered separately; runs no
+    longer than filtfilt's padding (3·(order+1) samples) are returned unchanged, as is everything
+    when ``cutoff_hz`` ≥ fs/2 or fs is unknown. ``fs`` in Hz (use :func:`sampling_rate`).
+    """
+    x = np.asarray(x, dtype=np.float64)
+    y = x.copy()
+    if x.shape[0] == 0 or not (np.isfinite(fs) and fs > 0) or cutoff_hz >= 0.5 * fs or cutoff_hz <= 0:
+        return y
+    b, a = butter(order, cutoff_hz / (0.5 * fs), btype="low")
+    padlen = 3 * max(len(a), len(b))
+    flat = y.reshape(x.shape[0], -1)
+    finite = np.isfinite(flat)
+    if finite.all():
+        if x.shape[0] > padlen:
+            flat[:] = filtfilt(b, a, flat, axis=0)
+        return y
+    for c in range(flat.shape[1]):
+        for s, e in _runs(finite[:, c]):
+            if e - s > padlen:
+                flat[s:e, c] = filtfilt(b, a, flat[s:e, c])
+    return y
+
+
+class OneEuroFilter:
+    """One-Euro filter (Casiez et al., CHI 2012) for live smoothing; per element, any array shape.
+
+    Cutoff adapts to speed: fc = mincutoff + beta·|dx̂/dt| (Hz), with dx/dt low-passed at ``dcutoff``.
+    Units: ``beta`` is Hz per (unit/s) — defaults suit pixel coordinates. Tuning: lower
+    ``mincutoff`` if it jitters at rest, raise ``beta`` if it lags during fast moves.
+    Call ``f(x, t)`` with ``t`` in seconds (increasing). NaN elements give NaN and keep their state;
+    an element reappearing after a gap resumes with the longer dt (so it catches up quickly).
+    """
+
+    def __init__(self, mincutoff: float = 1.0, beta: float = 0.02, dcutoff: float = 1.0):
+        self.mincutoff, self.beta, self.dcutoff = float(mincutoff), float(beta), float(dcutoff)
+        self.reset()
+
+    def reset(self) -> None:
+        self._x: np.ndarray | None = None  # last filtered value
+        self._dx: np.ndarray | None = None  # last filtered derivative
+        self._t: np.ndarray | None = None  # per-element time of last update
+
+    @staticmethod
+    def _alpha(cutoff, dt):
+        return 1.0 / (1.0 + 1.0 / (2.0 * math.pi * cutoff * dt))
+
+    def __call__(self, x, t: float) -> np.ndarray:
+        x = np.asarray(x, dtype=np.float64)
+        if self._x is None or self._x.shape != x.shape:
+            self._x = np.full(x.shape, np.nan)
+            self._dx = np.zeros(x.shape)
+            self._t = np.full(x.shape, np.nan)
+        seen = np.isfinite(x)
+        new = seen & ~np.isfinite(self._x)
+        upd = seen & ~new
+        with np.errstate(invalid="ignore", divide="ignore"):
+            dt = np.maximum(t - self._t, 1e-6)
+            dx = (x - self._x) / dt
+            a_d = self._alpha(self.dcutoff, dt)
+            edx = a_d * dx + (1.0 - a_d) * self._dx
+            a = self._alpha(self.mincutoff + self.beta * np.abs(edx), dt)
+            xf = a * x + (1.0 - a) * self._x
+        self._x = np.where(upd, xf, np.where(new, x, self._x))
+        self._dx = np.where(upd, edx, np.where(new, 0.0, self._dx))
+        self._t = np.where(seen, float(t), self._t)
+        return np.where(seen, self._x, np.nan)
+
+
+# ---------------------------------------------------------------------------
+# The chain
+# ---------------------------------------------------------------------------
+@dataclass
+class CleanTrack:
+    """Cleaned landmark tracks of one subject (output of :func:`clean_track`).
+
+    ``xy`` (T, 33, 2) px after gating, Hampel, swap fix, gap fill and Butterworth; NaN where unknown.
+    ``valid`` (T, 33): xy known (measured or filled); ``filled``: interpolated by gap fill (⊂ valid);
+    ``measured`` = valid & ~filled. ``swapped`` (T,): leg chains were exchanged in that frame.
+    ``gaps``: runs still unknown (interior gaps > max_gap_s and leading/trailing runs).
+    ``visibility``/``z`` are the raw arrays with the same leg-swap correction applied.
+    """
+
+    raw: PoseTrack
+    t: np.ndarray
+    xy: np.ndarray
+    valid: np.ndarray
+    filled: np.ndarray
+    swapped: np.ndarray
+    gaps: list[Gap]
+    fs: float
+    cutoff_hz: float
+    rejected: np.ndarray | None = None  # (T, 33) Hampel outliers (replaced by the local median)
+    fixed_visibility: np.ndarray | None = None
+    fixed_z: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return int(self.t.shape[0])
+
+    @property
+    def width(self) -> int:
+        return self.raw.width
+
+    @property
+    def height(self) -> int:
+        return self.raw.height
+
+    @property
+    def visibility(self) -> np.ndarray:
+        return self.raw.visibility if self.fixed_visibility is None else self.fixed_visibility
+
+    @property
+    def z(self) -> np.ndarray:
+        return self.raw.z if self.fixed_z is None else self.fixed_z
+
+    @property
+    def masks(self) -> MaskStore | None:
+        return self.raw.masks
+
+    @property
+    def measured(self) -> np.ndarray:
+        return self.valid & ~self.filled
+
+    def point(self, index: int) -> np.ndarray:
+        """(T, 2) cleaned pixel track of one landmark."""
+        return self.xy[:, index, :]
+
+
+def clean_track(track: PoseTrack, *, cutoff_hz: float = 6.0, vis_threshold: float = 0.5, max_gap_s: float = 0.2,
+                hampel_window: int = 7) -> CleanTrack:
+    """Clean a :class:`PoseTrack` (spec §F): gate → Hampel → swap fix → gap fill → Butterworth.
+
+    1. landmarks with visibility < ``vis_threshold`` become NaN;
+    2. Hampel (``hampel_window``, 3σ) per coordinate, outliers replaced by the window median
+       (flagged in ``rejected``; on white noise Hampel(7, 3σ) also flags ≈5 % of samples);
+    3. left/right leg swaps undone (xy, visibility and z);
+    4. interior gaps ≤ ``max_gap_s`` (s) filled by cubic spline, longer ones reported as gaps;
+    5. zero-lag 4th-order Butterworth at ``cutoff_hz`` with fs = 1/median(dt).
+    """
+    t = np.asarray(track.t, dtype=np.float64)
+    xy = np.array(track.xy, dtype=np.float64, copy=True)
+    vis = np.nan_to_num(np.asarray(track.visibility, dtype=np.float64), nan=0.0)
+    xy[vis < vis_threshold] = np.nan
+
+    xy, out = hampel(xy, hampel_window, 3.0, return_mask=True)  # outliers → window median
+    rejected = out.any(axis=-1)
+
+    xy, swapped = fix_leg_swaps(xy, t)
+    fixed_vis = swap_leg_columns(track.visibility, swapped)
+    fixed_z = swap_leg_columns(track.z, swapped)
+
+    xy, filled, gaps = fill_short_gaps(t, xy, max_gap_s)
+    fs = sampling_rate(t, default=float(track.fps) if track.fps else float("nan"))
+    xy = butter_lowpass(xy, fs, cutoff_hz)
+    valid = np.isfinite(xy).all(axis=-1)
+    return CleanTrack(raw=track, t=t, xy=xy, valid=valid, filled=filled & valid, swapped=swapped, gaps=gaps,
+                      fs=fs, cutoff_hz=float(cutoff_hz), rejected=rejected,
+                      fixed_visibility=fixed_vis, fixed_z=fixed_z)

@@ -1,0 +1,96 @@
+"""Squat/deadlift metrics (spec §D, eqs. 14–19). Sagittal ones use the near side in a side view;
+lateral shift needs a front/back view."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import landmarks as L
+from .. import segment as S
+from ..geometry import midpoint, segment_length
+from ..types import Context, MetricSet
+from . import common as C
+
+SAGITTAL_IDS = ("knee_flexion_peak", "hip_flexion_peak", "shank_angle_bottom", "trunk_shank_diff_bottom", "depth_angle",
+                "knee_travel", "heel_lift", "bar_path_offset")
+HEEL_LIFT_THR, HEEL_LIFT_S = 0.03, 0.10
+
+
+def _rep_extreme(x: np.ndarray, reps, fn=np.nanmax) -> tuple[list, list]:
+    vals, frames = [], []
+    for r in reps:
+        seg = x[r.start:r.end + 1]
+        if not np.isfinite(seg).any():
+            vals.append(None), frames.append(r.bottom)
+            continue
+        j = int(np.nanargmax(seg) if fn is np.nanmax else np.nanargmin(seg))
+        vals.append(float(seg[j])), frames.append(r.start + j)
+    return vals, frames
+
+
+def compute_sagittal(clean, ctx: Context, kin: dict, ms: MetricSet) -> None:
+    xy, t, d = clean.xy, clean.t, ctx.direction
+    near = ctx.near_side or "left"
+    reps = C.valid_reps(ctx)
+    hip, knee, ankle, heel, foot = L.LEG[near]
+    conf = lambda fr, idx=(hip, knee, ankle): C.landmark_confidence(clean, fr, idx)
+    v, f = _rep_extreme(kin[f"knee_flexion_{near}"], reps)
+    ms.add(C.make("knee_flexion_peak", v, f, t, confidence=conf(f)))
+    v, f = _rep_extreme(kin[f"hip_flexion_{near}"], reps)
+    ms.add(C.make("hip_flexion_peak", v, f, t, confidence=conf(f, (L.L_SHOULDER, hip, knee))))
+    b = [r.bottom for r in reps]
+    sh = kin[f"shank_angle_{near}"]
+    ms.add(C.make("shank_angle_bottom", sh[b] if b else [], b, t, confidence=conf(b, (knee, ankle))))
+    ms.add(C.make("trunk_shank_diff_bottom", (kin["trunk_angle"] - sh)[b] if b else [], b, t,
+                  confidence=conf(b, (L.L_SHOULDER, hip, knee, ankle))))
+    v, f = _rep_extreme(kin[f"depth_angle_{near}"], reps, np.nanmin)
+    ms.add(C.make("depth_angle", v, f, t, confidence=conf(f, (hip, knee)),
+                  extra={"parallel_or_below": [None if x is None else x <= 0 for x in v], "approx": True}))
+    Lfoot = S._nanmedian(segment_length(xy[:, heel], xy[:, foot]))
+    kt = d * (xy[:, knee, 0] - xy[:, foot, 0]) / Lfoot
+    v, f = _rep_extreme(kt, reps)
+    ms.add(C.make("knee_travel", v, f, t, confidence=conf(f, (knee, foot)), extra={"report_only": True}))
+    ms.series["knee_travel"] = kt
+    bsl = C.baseline_slice(ctx)
+    if bsl is not None:
+        Lsh = float(np.nanpercentile(segment_length(xy[:, knee], xy[:, ankle]), 90))
+        lift = (C.nanmed(xy[bsl, heel, 1]) - xy[:, heel, 1]) / Lsh
+        ms.series["heel_lift"] = lift
+        v, f = _rep_extreme(lift, reps)
+        n = max(1, int(np.ceil(HEEL_LIFT_S * clean.fs)))
+        lifted = []
+        for r in reps:
+            above = np.nan_to_num(lift[r.start:r.end + 1]) > HEEL_LIFT_THR
+            run = np.convolve(above.astype(int), np.ones(n, int), "valid") if above.size >= n else np.array([0])
+            lifted.append(bool((run >= n).any()))
+        ms.add(C.make("heel_lift", v, f, t, confidence=conf(f, (heel, ankle)),
+                      extra={"lifted_reps": [r.index for r, x in zip(reps, lifted) if x], "threshold": HEEL_LIFT_THR}))
+    else:
+        ms.add(C.insufficient("heel_lift", "needs ≥1 s of quiet standing before the first rep"))
+    wrist = midpoint(xy[:, L.L_WRIST], xy[:, L.R_WRIST])
+    wrist[:, 0] = np.where(np.isfinite(wrist[:, 0]), wrist[:, 0], np.nanmean(xy[:, [L.L_WRIST, L.R_WRIST], 0], axis=1))
+    mid = midpoint(xy[:, heel], xy[:, foot])
+    bp = d * (wrist[:, 0] - mid[:, 0]) / Lfoot
+    ms.series["bar_path_offset"] = bp
+    ms.add(C.make("bar_path_offset", bp[b] if b else [], b, t, confidence=conf(b, (L.L_WRIST, L.R_WRIST, heel, foot)) * 0.7,
+                  proxy=True, extra={"at": "bottom", "max_abs_per_rep": [
+                      float(np.nanmax(np.abs(bp[r.start:r.end + 1]))) if np.isfinite(bp[r.start:r.end + 1]).any() else None
+                      for r in reps]}))
+
+
+def compute_lateral_shift(clean, ctx: Context, ms: MetricSet) -> None:
+    """Eq. 19: (MH_x − mid-ankle_x)/hip width at the bottom, + = toward the subject's left."""
+    xy, t = clean.xy, clean.t
+    reps = C.valid_reps(ctx)
+    b = [r.bottom for r in reps]
+    sgn = 1.0 if ctx.view == "front" else -1.0  # subject's left is image +x from the front
+    MH = S.mid_hip(xy)
+    MA = midpoint(xy[:, L.L_ANKLE], xy[:, L.R_ANKLE])
+    hw = S._nanmedian(np.abs(xy[:, L.L_HIP, 0] - xy[:, L.R_HIP, 0]))
+    ls = sgn * (MH[:, 0] - MA[:, 0]) / hw
+    ms.series["lateral_shift"] = ls
+    vals = ls[b] if b else np.array([])
+    big = vals[np.abs(vals) > 0.10] if vals.size else vals
+    same = float(max((big > 0).sum(), (big < 0).sum()) / len(vals)) if len(vals) else 0.0
+    ms.add(C.make("lateral_shift", vals, b, t, confidence=C.landmark_confidence(
+        clean, b, (L.L_HIP, L.R_HIP, L.L_ANKLE, L.R_ANKLE)) * ctx.view_confidence,
+        extra={"same_direction_fraction": same}))

@@ -1,0 +1,287 @@
+"""Reps, standing baseline and running gait events (method spec §F.8, §E.20).
+
+Pixels, y down; times in seconds; frame indices index the track arrays.
+
+- Squat/deadlift rep signal s(t) = (y_MH − y_MH,stand)/L_leg (fraction of leg length, + = hips lower).
+- Hinge/RDL rep signal: hip–trunk angle of the near side (degrees; + = flexed).
+- Reps = ``scipy.signal.find_peaks`` peaks (prominence 0.15 of leg length for s, 15° for the angle,
+  distance 0.8·fs); each rep spans the frames around its peak where the signal is above 10 % of the
+  peak (relative to the quiet level); reps with < 80 % valid frames are marked invalid.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy.signal import find_peaks
+
+from . import landmarks as L
+from .geometry import midpoint, segment_length
+from .types import GaitEvent, Rep
+
+HINGE_EXERCISES = ("rdl", "hinge")
+S_PROMINENCE = 0.15  # fraction of leg length (spec F.8)
+ANGLE_PROMINENCE = 15.0  # degrees of hip–trunk angle (engineering choice for the hinge signal)
+BOUNDARY_FRAC = 0.10
+MIN_VALID_FRAC = 0.80
+KEY_POINTS = (L.L_SHOULDER, L.R_SHOULDER, L.L_HIP, L.R_HIP, L.L_KNEE, L.R_KNEE, L.L_ANKLE, L.R_ANKLE)
+
+
+def _nanmedian(x) -> float:
+    x = np.asarray(x, float)
+    ok = np.isfinite(x)
+    return float(np.median(x[ok])) if ok.any() else float("nan")
+
+
+def mid_hip(xy: np.ndarray) -> np.ndarray:
+    """(T,2) mid-hip MH in px."""
+    return midpoint(xy[:, L.L_HIP], xy[:, L.R_HIP])
+
+
+def mid_shoulder(xy: np.ndarray) -> np.ndarray:
+    """(T,2) mid-shoulder MS in px."""
+    return midpoint(xy[:, L.L_SHOULDER], xy[:, L.R_SHOULDER])
+
+
+def leg_length(xy: np.ndarray, side: str | None = None) -> float:
+    """Robust leg length L_leg = |H−K| + |K−A| (px): median over frames, longest side when ``side`` is None.
+
+    Uses the 90th percentile of each segment's length, which is robust to foreshortening frames."""
+    out = []
+    for s in ((side,) if side else ("left", "right")):
+        h, k, a = L.LEG[s][:3]
+        th = segment_length(xy[:, h], xy[:, k])
+        sh = segment_length(xy[:, k], xy[:, a])
+        v = [np.nanpercentile(x, 90) if np.isfinite(x).any() else np.nan for x in (th, sh)]
+        out.append(v[0] + v[1])
+    out = [o for o in out if np.isfinite(o)]
+    return float(max(out)) if out else float("nan")
+
+
+def thigh_length(xy: np.ndarray) -> float:
+    """Robust thigh length L_thigh (px), 90th percentile over frames and sides."""
+    vals = []
+    for s in ("left", "right"):
+        h, k = L.LEG[s][:2]
+        d = segment_length(xy[:, h], xy[:, k])
+        if np.isfinite(d).any():
+            vals.append(np.nanpercentile(d, 90))
+    return float(max(vals)) if vals else float("nan")
+
+
+def frame_valid(valid: np.ndarray, points=KEY_POINTS) -> np.ndarray:
+    """(T,) bool: all key landmarks known in the frame."""
+    return np.all(valid[:, list(points)], axis=1)
+
+
+def motion_speed(xy: np.ndarray, t: np.ndarray, scale: float) -> np.ndarray:
+    """(T,) mean speed of the key landmarks, in ``scale`` units per second (e.g. leg lengths/s)."""
+    p = xy[:, list(KEY_POINTS)]
+    v = np.gradient(p, t, axis=0) if len(t) > 1 else np.zeros_like(p)
+    sp = np.hypot(v[..., 0], v[..., 1])
+    ok = np.isfinite(sp)
+    n = ok.sum(1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n > 0, np.where(ok, sp, 0).sum(1) / np.maximum(n, 1), np.nan) / scale
+
+
+def standing_baseline(xy: np.ndarray, t: np.ndarray, fs: float, *, before: int | None = None, min_s: float = 1.0,
+                      quiet: float = 0.15, tall_tol: float = 0.05) -> tuple[int, int] | None:
+    """Quiet-standing window [i0, i1) of ≥ ``min_s`` s, or None.
+
+    A frame is "quiet standing" when the key landmarks move < ``quiet`` leg lengths/s and the hips
+    are within ``tall_tol`` leg lengths of their highest (5th percentile y) level. The first such
+    window that ends before frame ``before`` (e.g. the first rep's start) wins; otherwise the
+    window with the lowest mean speed anywhere. The window is the longest quiet run, capped at 2 s.
+    """
+    T = len(t)
+    if T == 0:
+        return None
+    Lg = leg_length(xy)
+    if not np.isfinite(Lg) or Lg <= 0:
+        return None
+    y = mid_hip(xy)[:, 1]
+    if not np.isfinite(y).any():
+        return None
+    tall = np.nanpercentile(y, 5)
+    sp = motion_speed(xy, t, Lg)
+    ok = (sp < quiet) & (np.abs(y - tall) < tall_tol * Lg) & np.isfinite(y)
+    n_min = max(3, int(round(min_s * fs)))
+    runs = _runs(ok)
+    runs = [(a, b) for a, b in runs if b - a >= n_min]
+    if not runs:
+        return None
+    cap = max(n_min, int(round(2.0 * fs)))
+    if before is not None:
+        pre = [(a, min(b, before)) for a, b in runs if min(b, before) - a >= n_min]
+        if pre:
+            a, b = pre[0]
+            return (max(a, b - cap), b)
+    best = min(runs, key=lambda r: float(np.nanmean(sp[r[0]:r[1]])))
+    a, b = best
+    return (a, min(b, a + cap))
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """[start, end) index runs where ``mask`` is True."""
+    m = np.concatenate([[False], np.asarray(mask, bool), [False]])
+    d = np.diff(m.astype(np.int8))
+    return list(zip(np.flatnonzero(d == 1).tolist(), np.flatnonzero(d == -1).tolist()))
+
+
+def hip_drop_signal(xy: np.ndarray, baseline: tuple[int, int] | None = None) -> np.ndarray:
+    """s(t) = (y_MH − y_MH,stand)/L_leg: + when the hips are lower than standing (spec F.8)."""
+    y = mid_hip(xy)[:, 1]
+    Lg = leg_length(xy)
+    if baseline is not None:
+        y0 = _nanmedian(y[baseline[0]:baseline[1]])
+    else:
+        y0 = float(np.nanpercentile(y, 5)) if np.isfinite(y).any() else np.nan
+    return (y - y0) / Lg
+
+
+def shoulder_drop_signal(xy: np.ndarray, baseline: tuple[int, int] | None = None) -> np.ndarray:
+    """(y_MS − y_MS,stand)/L_leg: + when the shoulders are lower than standing (hinge seen from front/back)."""
+    y = mid_shoulder(xy)[:, 1]
+    if baseline is not None:
+        y0 = _nanmedian(y[baseline[0]:baseline[1]])
+    else:
+        y0 = float(np.nanpercentile(y, 5)) if np.isfinite(y).any() else np.nan
+    return (y - y0) / leg_length(xy)
+
+
+def _interp_nan(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, float).copy()
+    ok = np.isfinite(x)
+    if ok.sum() < 2:
+        return np.where(ok, x, 0.0)
+    i = np.arange(len(x))
+    x[~ok] = np.interp(i[~ok], i[ok], x[ok])
+    return x
+
+
+def find_reps(signal: np.ndarray, t: np.ndarray, fs: float, *, prominence: float, frame_ok: np.ndarray | None = None,
+              boundary_frac: float = BOUNDARY_FRAC, min_valid: float = MIN_VALID_FRAC) -> list[Rep]:
+    """Reps from a signal that peaks at each rep's bottom (spec F.8).
+
+    Peaks: ``find_peaks(signal, prominence, distance=0.8·fs)``. Boundaries: walking out from the
+    peak to where the signal falls below ``rest + boundary_frac·(peak − rest)``, with ``rest`` the
+    lower of the two prominence bases. ``frame_ok`` (T,) marks frames with valid landmarks; a rep
+    with fewer than ``min_valid`` valid frames (or any unknown signal) is returned with valid=False.
+    """
+    s = np.asarray(signal, float)
+    T = len(s)
+    if T < 3 or not np.isfinite(s).any():
+        return []
+    sf = _interp_nan(s)
+    peaks, props = find_peaks(sf, prominence=prominence, distance=max(1, int(round(0.8 * fs))))
+    reps: list[Rep] = []
+    prev_end = 0
+    for j, p in enumerate(peaks):
+        rest = min(sf[props["left_bases"][j]], sf[props["right_bases"][j]])
+        thr = rest + boundary_frac * (sf[p] - rest)
+        a = p
+        while a > prev_end and sf[a - 1] > thr:
+            a -= 1
+        b = p
+        while b < T - 1 and sf[b + 1] > thr:
+            b += 1
+        ok = frame_ok[a:b + 1] if frame_ok is not None else np.ones(b - a + 1, bool)
+        ok = ok & np.isfinite(s[a:b + 1])
+        frac = float(ok.mean()) if ok.size else 0.0
+        valid = frac >= min_valid
+        reps.append(Rep(index=len(reps) + 1, start=int(a), bottom=int(p), end=int(b), t_start=float(t[a]),
+                        t_bottom=float(t[p]), t_end=float(t[b]), valid=valid,
+                        note=None if valid else f"only {frac:.0%} of frames have valid landmarks"))
+        prev_end = b
+    return reps
+
+
+def rep_signal(xy: np.ndarray, exercise: str, kin: dict[str, np.ndarray] | None,
+               baseline: tuple[int, int] | None = None) -> tuple[np.ndarray, float, str]:
+    """(signal, prominence, name) used to count reps: hip–trunk angle for hinges, else s(t)."""
+    if exercise in HINGE_EXERCISES:
+        if kin is not None and np.isfinite(kin.get("hip_trunk_angle_near", np.nan)).any():
+            return kin["hip_trunk_angle_near"], ANGLE_PROMINENCE, "hip_trunk_angle"
+        return shoulder_drop_signal(xy, baseline), S_PROMINENCE, "shoulder_height"
+    return hip_drop_signal(xy, baseline), S_PROMINENCE, "hip_height"
+
+
+def segment_reps(clean, exercise: str, kin: dict[str, np.ndarray] | None = None,
+                 baseline: tuple[int, int] | None = None) -> list[Rep]:
+    """Reps of a CleanTrack for ``exercise`` (see :func:`rep_signal`, :func:`find_reps`)."""
+    sig, prom, _ = rep_signal(clean.xy, exercise, kin, baseline)
+    return find_reps(sig, clean.t, clean.fs, prominence=prom, frame_ok=frame_valid(clean.valid))
+
+
+# ---------------------------------------------------------------------------
+# Running
+# ---------------------------------------------------------------------------
+def gait_events_side(xy: np.ndarray, t: np.ndarray, fs: float, direction: int, *, min_step_s: float = 0.25,
+                     prominence: float = 0.1) -> list[GaitEvent]:
+    """Initial contacts and toe-offs per foot in a side view (spec eq. 20, Zeni).
+
+    IC = local max of dir·(HL_x − MH_x); toe-off = local min of dir·(FI_x − MH_x); both in leg
+    lengths, peaks at least 2·``min_step_s`` apart per foot and ``prominence`` leg lengths high.
+    """
+    if direction not in (1, -1):
+        return []
+    Lg = leg_length(xy)
+    mh = mid_hip(xy)[:, 0]
+    ev: list[GaitEvent] = []
+    dist = max(1, int(round(2 * min_step_s * fs)))
+    for side in ("left", "right"):
+        _, _, _, hl, fi = L.LEG[side]
+        heel = direction * (xy[:, hl, 0] - mh) / Lg
+        toe = direction * (xy[:, fi, 0] - mh) / Lg
+        if np.isfinite(heel).sum() > 3:
+            hs = _interp_nan(heel)
+            pk, _ = find_peaks(hs, prominence=prominence, distance=dist)
+            ev += [GaitEvent(side, "ic", int(i), float(t[i])) for i in pk if np.isfinite(heel[i])]
+        if np.isfinite(toe).sum() > 3:
+            ts = _interp_nan(toe)
+            pk, _ = find_peaks(-ts, prominence=prominence, distance=dist)
+            ev += [GaitEvent(side, "to", int(i), float(t[i])) for i in pk if np.isfinite(toe[i])]
+    ev.sort(key=lambda e: e.frame)
+    return ev
+
+
+def midstance_frontal(xy: np.ndarray, t: np.ndarray, fs: float, *, min_step_s: float = 0.25,
+                      prominence: float = 0.03) -> list[tuple[str, int]]:
+    """Front/back-view fallback: approximate midstance frames per foot as (foot, frame).
+
+    The stance foot is the lower one in the image; its midstance is taken where the swing foot is
+    highest above it: peaks of (y_A,stance − y_A,swing)/L_leg. Lower temporal precision than side-view ICs.
+    """
+    Lg = leg_length(xy)
+    d = (xy[:, L.L_ANKLE, 1] - xy[:, L.R_ANKLE, 1]) / Lg  # + = left ankle lower (left stance)
+    if np.isfinite(d).sum() < 4:
+        return []
+    ds = _interp_nan(d)
+    dist = max(1, int(round(2 * min_step_s * fs)))
+    out = [("left", int(i)) for i in find_peaks(ds, prominence=prominence, distance=dist)[0]]
+    out += [("right", int(i)) for i in find_peaks(-ds, prominence=prominence, distance=dist)[0]]
+    out.sort(key=lambda e: e[1])
+    return out
+
+
+def cadence_from_times(times: list[float] | np.ndarray) -> float | None:
+    """Steps per minute: 60·(N−1)/(t_last − t_first) over step events of both feet (spec eq. 21)."""
+    ts = np.sort(np.asarray(times, float))
+    if ts.size < 3 or ts[-1] <= ts[0]:
+        return None
+    return float(60.0 * (ts.size - 1) / (ts[-1] - ts[0]))
+
+
+def stride_frequency_psd(x: np.ndarray, fs: float, fmin: float = 0.5, fmax: float = 2.5) -> float | None:
+    """Dominant frequency (Hz) of a per-foot periodic signal in [fmin, fmax] (Welch PSD): stride frequency."""
+    from scipy.signal import welch
+
+    x = np.asarray(x, float)
+    if np.isfinite(x).sum() < max(16, int(2 * fs)):
+        return None
+    xs = _interp_nan(x)
+    xs = xs - xs.mean()
+    f, p = welch(xs, fs=fs, nperseg=min(len(xs), int(8 * fs)), nfft=max(4096, len(xs)))
+    band = (f >= fmin) & (f <= fmax)
+    if not band.any() or p[band].max() <= 0:
+        return None
+    return float(f[band][np.argmax(p[band])])

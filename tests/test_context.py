@@ -1,0 +1,76 @@
+"""View, direction, near side, exercise and setup checks on synthetic tracks (no video)."""
+import numpy as np
+import pytest
+
+from analyzer.context import classify_ratio, detect_context
+from synthetic_tracks import hinge_kin, make_clean, running_kin, squat_kin
+
+
+@pytest.fixture(scope="module")
+def squat5():
+    return squat_kin(5)
+
+
+@pytest.mark.parametrize("view,direction", [("side", 1), ("side", -1), ("front", 1), ("back", 1), ("oblique", 1),
+                                            ("oblique", -1)])
+def test_view_detection(squat5, view, direction):
+    ctx = detect_context(make_clean(squat5, view, direction))
+    assert ctx.view == view
+    assert ctx.view_confidence > 0.5
+    if view in ("side", "oblique"):
+        assert ctx.direction == direction
+        assert ctx.near_side == ("right" if direction == 1 else "left")  # camera at the subject's right ⇒ faces +x
+    else:
+        assert ctx.facing_camera is (view == "front")
+        assert ctx.direction == 0
+
+
+def test_ratio_thresholds():
+    assert list(classify_ratio(np.array([0.05, 0.3, 0.7, np.nan]))) == ["side", "oblique", "frontal", "unknown"]
+
+
+@pytest.mark.parametrize("kin,view,expected", [
+    (squat_kin(3), "side", "squat"), (hinge_kin(3), "side", "rdl"), (running_kin(), "side", "running"),
+    (squat_kin(3), "front", "squat"), (hinge_kin(3), "front", "hinge"), (running_kin(), "back", "running")])
+def test_exercise_detection(kin, view, expected):
+    assert detect_context(make_clean(kin, view, 1)).exercise == expected
+
+
+def test_user_override_wins(squat5):
+    ctx = detect_context(make_clean(squat5, "side", 1), exercise="deadlift", view="side")
+    assert ctx.exercise == "deadlift" and ctx.exercise_source == "user" and ctx.view_source == "user"
+
+
+def test_frontal_squat_asks_to_turn_sideways(squat5):
+    ctx = detect_context(make_clean(squat5, "front", 1))
+    codes = {i.code: i for i in ctx.setup_issues}
+    assert "turn_sideways" in codes and "hinge timing" in codes["turn_sideways"].message
+    side = detect_context(make_clean(squat5, "side", 1))
+    assert not side.setup_issues
+
+
+def test_setup_checks_small_subject_low_fps_and_cropped(squat5):
+    ctx = detect_context(make_clean(squat5, "side", 1, body_frac=0.35))
+    assert "subject_too_small" in [i.code for i in ctx.setup_issues]
+    k = squat_kin(3, fps=20)
+    assert "low_fps" in [i.code for i in detect_context(make_clean(k, "side", 1)).setup_issues]
+    # feet below the bottom of the frame
+    cropped = detect_context(make_clean(squat5, "side", 1, body_frac=1.0))
+    assert "body_not_in_frame" in [i.code for i in cropped.setup_issues]
+    run = detect_context(make_clean(running_kin(fps=30), "side", 1))
+    assert any(i.code == "low_fps" and "60" in i.message for i in run.setup_issues)
+
+
+def test_camera_not_level():
+    from analyzer.pose import PoseTrack
+    from analyzer.filtering import clean_track
+    from synthetic_tracks import make_track
+
+    tr = make_track(squat_kin(2), "front", 1)
+    c = np.array([tr.width / 2, tr.height / 2])
+    a = np.radians(10)
+    R = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    xy = ((tr.xy - c) @ R.T + c).astype(np.float32)
+    ctx = detect_context(clean_track(tr.replace(xy=xy)))
+    assert "camera_not_level" in [i.code for i in ctx.setup_issues]
+    assert "camera_not_level" not in [i.code for i in detect_context(clean_track(tr)).setup_issues]
