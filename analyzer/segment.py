@@ -68,8 +68,14 @@ def thigh_length(xy: np.ndarray) -> float:
 
 
 def frame_valid(valid: np.ndarray, points=KEY_POINTS) -> np.ndarray:
-    """(T,) bool: all key landmarks known in the frame."""
-    return np.all(valid[:, list(points)], axis=1)
+    """(T,) bool: the frame can be measured — all key landmarks known, or (side views, where the far
+    limbs are often hidden) one whole leg (hip, knee, ankle) plus a shoulder and both hips known."""
+    all_known = np.all(valid[:, list(points)], axis=1)
+    one_leg = np.zeros(len(valid), bool)
+    for side in ("left", "right"):
+        one_leg |= np.all(valid[:, list(L.LEG[side][:3])], axis=1)
+    trunk = (valid[:, L.L_SHOULDER] | valid[:, L.R_SHOULDER]) & valid[:, L.L_HIP] & valid[:, L.R_HIP]
+    return all_known | (one_leg & trunk)
 
 
 def motion_speed(xy: np.ndarray, t: np.ndarray, scale: float) -> np.ndarray:
@@ -176,13 +182,20 @@ def find_reps(signal: np.ndarray, t: np.ndarray, fs: float, *, prominence: float
     reps: list[Rep] = []
     prev_end = 0
     for j, p in enumerate(peaks):
-        rest = min(sf[props["left_bases"][j]], sf[props["right_bases"][j]])
-        thr = rest + boundary_frac * (sf[p] - rest)
+        # Walk out to where the signal falls below 10 % of this rep's own rise on each side, never past
+        # the lowest point between this rep and its neighbours (people settle into a slightly different
+        # standing height between reps, so one clip-wide rest level would merge reps).
+        lo_l = max(prev_end, int(peaks[j - 1]) if j else 0)
+        hi_r = int(peaks[j + 1]) if j + 1 < len(peaks) else T - 1
+        a_min = lo_l + int(np.argmin(sf[lo_l:p + 1]))
+        b_min = p + int(np.argmin(sf[p:hi_r + 1]))
+        thr_l = sf[a_min] + boundary_frac * (sf[p] - sf[a_min])
+        thr_r = sf[b_min] + boundary_frac * (sf[p] - sf[b_min])
         a = p
-        while a > prev_end and sf[a - 1] > thr:
+        while a > a_min and sf[a - 1] > thr_l:
             a -= 1
         b = p
-        while b < T - 1 and sf[b + 1] > thr:
+        while b < b_min and sf[b + 1] > thr_r:
             b += 1
         ok = frame_ok[a:b + 1] if frame_ok is not None else np.ones(b - a + 1, bool)
         ok = ok & np.isfinite(s[a:b + 1])
