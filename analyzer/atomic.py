@@ -97,6 +97,7 @@ class OutputSet:
         import fcntl
 
         lock_path = self.out_dir / self.LOCK_NAME
+        self._made_dir = not self.out_dir.exists()  # a failed run removes the folder it created
         for _ in range(5):
             try:
                 self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -159,6 +160,9 @@ class OutputSet:
             _unlink(self.out_dir / self.LOCK_NAME)  # unlink while still holding the lock, then release
             self._lock_fh.close()
             self._lock_fh = None
+        if exc_type is not None and getattr(self, "_made_dir", False):
+            with contextlib.suppress(OSError):
+                self.out_dir.rmdir()  # only succeeds when empty
         if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
             # A full disk while writing any output is the user's to fix, not an internal error.
             raise OutputError(f"The disk is full while writing outputs to {self.out_dir}; nothing was kept.") from exc

@@ -71,12 +71,13 @@ def analyze(
                           model_path=str(model_path) if model_path else None, out_dir=out_dir,
                           write_video=not no_video, use_cache=not no_cache)
     bar = None
-    if not quiet and not as_json:
-        from tqdm import tqdm
-
-        bar = tqdm(total=0, unit="frame", desc="analysing", dynamic_ncols=True, file=sys.stderr)
 
     def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None and not quiet and not as_json:  # created on the first frame: failures before it stay one line
+            from tqdm import tqdm
+
+            bar = tqdm(total=total, unit="frame", desc="analysing", dynamic_ncols=True, file=sys.stderr)
         if bar is not None:
             if bar.total != total:
                 bar.total = total

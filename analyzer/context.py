@@ -69,17 +69,26 @@ def _ratio_confidence(r: float) -> float:
     return float(np.clip(0.5 + 0.5 * m, 0.0, 1.0))
 
 
-def front_or_back(xy: np.ndarray, visibility: np.ndarray, frames: np.ndarray | None = None) -> tuple[str, float]:
+def front_or_back(xy: np.ndarray, visibility: np.ndarray, frames: np.ndarray | None = None,
+                  z: np.ndarray | None = None) -> tuple[str, float]:
     """("front"|"back", confidence) for a frontal-plane view.
 
-    Cues: mean visibility of nose/eyes (> 0.5 ⇒ face visible) and shoulder order (subject's left
-    shoulder at larger image x ⇒ facing the camera). Face visibility weighs 0.6, shoulder order 0.4.
+    Cues: the nose's MediaPipe depth relative to the ears (nearer than the ears ⇒ facing the camera;
+    weight 0.6) and shoulder order (subject's left shoulder at larger image x ⇒ facing the camera;
+    weight 0.4). Face *visibility* is not used: MediaPipe reports the face as visible from behind too
+    (measured 1.0 on a synthetic back view). Without z, face visibility stands in for the depth cue.
     """
     idx = slice(None) if frames is None else frames
-    face = np.nanmean(visibility[idx][:, [L.NOSE, 1, 2, 4, 5]]) if visibility.size else 0.0
     dx = xy[idx][:, L.L_SHOULDER, 0] - xy[idx][:, L.R_SHOULDER, 0]
     order = np.nanmedian(dx) if np.isfinite(dx).any() else 0.0
-    score = 0.6 * np.clip((face - 0.5) / 0.3, -1, 1) + 0.4 * np.sign(order)
+    depth_cue = 0.0
+    if z is not None and np.isfinite(z[idx][:, [L.NOSE, L.L_EAR, L.R_EAR]]).any():
+        dz = z[idx][:, L.NOSE] - np.nanmean(z[idx][:, [L.L_EAR, L.R_EAR]], axis=1)
+        depth_cue = float(np.clip(-np.nanmedian(dz) / 0.1, -1, 1)) if np.isfinite(dz).any() else 0.0
+    elif visibility.size:
+        face = np.nanmean(visibility[idx][:, [L.NOSE, 1, 2, 4, 5]])
+        depth_cue = float(np.clip((face - 0.5) / 0.3, -1, 1))
+    score = 0.6 * depth_cue + 0.4 * np.sign(order)
     return ("front" if score >= 0 else "back"), float(min(1.0, abs(score)))
 
 
@@ -126,7 +135,7 @@ def detect_view(clean) -> tuple[str, float, list[tuple[float, float, str]], bool
     for a, b, c in segs:
         v = c
         if c == "frontal":
-            v, _ = front_or_back(xy, clean.visibility, np.arange(a, b))
+            v, _ = front_or_back(xy, clean.visibility, np.arange(a, b), clean.z)
         named.append((float(t[a]), float(t[min(b, len(t) - 1)]), v))
         lengths[v] = lengths.get(v, 0) + (b - a)
     view = max(lengths, key=lengths.get)
@@ -134,7 +143,7 @@ def detect_view(clean) -> tuple[str, float, list[tuple[float, float, str]], bool
     agree = len(frames) / max(1, np.isfinite(r).sum())
     conf = _ratio_confidence(float(np.nanmedian(r[frames]))) * min(1.0, agree)
     if view in ("front", "back"):
-        _, fb_conf = front_or_back(xy, clean.visibility, frames)
+        _, fb_conf = front_or_back(xy, clean.visibility, frames, clean.z)
         conf *= 0.5 + 0.5 * fb_conf
         facing = view == "front"
     return view, float(conf), named, facing
@@ -310,13 +319,22 @@ def camera_roll(clean, view: str, baseline: tuple[int, int] | None) -> float | N
             return float(np.sign(fl) * min(abs(fl), abs(tr)))  # both agree: a rotated camera
         return None
     if view == "side" and baseline is not None:
+        # Clockwise image rotation of the floor line (heel→toe, oriented to +x) and of the standing body
+        # axis (mid-ankle→mid-shoulder from image-up). A rolled camera turns both the same way; the heel
+        # landmark sits a few cm above the floor, so the foot line alone is not trusted.
         vals = []
         for s in ("left", "right"):
             _, _, _, hl, fi = L.LEG[s]
             d = b[:, fi] - b[:, hl]
-            vals.append(np.degrees(np.arctan2(-d[:, 1], np.abs(d[:, 0]) + 1e-9)))
-        v = S._nanmedian(np.concatenate(vals))
-        return v if np.isfinite(v) else None
+            d = d * np.where(d[:, :1] < 0, -1.0, 1.0)
+            vals.append(np.degrees(np.arctan2(d[:, 1], d[:, 0] + 1e-9)))
+        floor = S._nanmedian(np.concatenate(vals))
+        MS = midpoint(b[:, L.L_SHOULDER], b[:, L.R_SHOULDER])
+        MA = midpoint(b[:, L.L_ANKLE], b[:, L.R_ANKLE])
+        axis = S._nanmedian(np.degrees(np.arctan2(MS[:, 0] - MA[:, 0], MA[:, 1] - MS[:, 1])))
+        if np.isfinite(floor) and np.isfinite(axis) and np.sign(floor) == np.sign(axis):
+            return float(np.sign(floor) * min(abs(floor), abs(axis)))
+        return None
     return None
 
 
@@ -378,3 +396,28 @@ def detect_context(clean, exercise: str = "auto", view: str = "auto") -> Context
                   baseline=baseline, reps=reps, gait_events=gait, facing_camera=facing)
     ctx.setup_issues = setup_checks(clean, view, exercise, baseline)
     return ctx
+
+
+#: Exercises whose headline checks (hinge timing, back posture, depth) need a side view.
+SIDE_VIEW_CHECKS = ("deadlift", "rdl", "hinge")
+
+
+def wrong_view_message(requested_exercise: str, requested_view: str, detected_view: str,
+                       detected_confidence: float) -> str | None:
+    """Why the check the user *asked for* cannot be done on this clip, or None.
+
+    Only explicit requests are refused (auto mode analyses what the view allows and warns):
+    a hinge/RDL/deadlift check on a clip not filmed from the side, or a ``--view`` that
+    contradicts a confidently detected view.
+    """
+    sure = detected_confidence >= 0.6
+    frontal = ("front", "back")
+    if requested_view != "auto" and sure and detected_view not in ("unknown", requested_view):
+        if {requested_view, detected_view} != set(frontal):  # front/back mix-ups are harmless
+            return (f"You chose a {requested_view} view, but this clip looks filmed from the {detected_view}; "
+                    "choose 'auto' or film again from the view you want checked.")
+    view = requested_view if requested_view != "auto" else detected_view
+    if requested_exercise in SIDE_VIEW_CHECKS and view in (*frontal, "oblique") and (sure or requested_view != "auto"):
+        return (f"A {requested_exercise} check measures hinge timing and back posture, which need a side view, "
+                f"but this clip is filmed from the {view}: turn 90° so the camera sees your side.")
+    return None

@@ -22,7 +22,7 @@ import numpy as np
 
 from . import models
 from .atomic import OutputSet
-from .errors import ClipTooLongError, ClipTooShortError, NoPersonError
+from .errors import ClipTooLongError, ClipTooShortError, NoPersonError, WrongViewError
 from .pose import PoseEstimator, PoseSettings, PoseTrack, TrackBuilder, cache_key, cached_track, file_sha256, store_track
 from .types import Context, Finding, MetricSet
 from .video import FileSource, H264Writer, VideoInfo, probe
@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 #: Fraction of frames with a detected person below which the clip is rejected.
 MIN_DETECTION_RATE = 0.10
+#: Mean frame brightness (0–255) below which a clip without a person is called too dark.
+DARK_BRIGHTNESS = 30.0
 
 Progress = Callable[[int, int], None]
 
@@ -50,7 +52,7 @@ class AnalyzeOptions:
     masks: bool = True
     num_poses: int = 2
     cutoff_hz: float = 6.0
-    min_duration_s: float = 0.5
+    min_duration_s: float = 1.0  # shorter clips cannot hold a standing second and a rep
     max_duration_s: float | None = None
     rules_path: str | None = None
 
@@ -108,6 +110,9 @@ def analyze(video: str | Path, options: AnalyzeOptions | None = None, progress: 
                 store_track(key, track)
         track.meta.setdefault("warnings", warnings)
         _check_person(track, info)
+        for w in _absence_warnings(track):
+            if w not in track.meta["warnings"]:
+                track.meta["warnings"].append(w)
         t2 = time.perf_counter()
         result = analyze_track(track, opts, info=info)
         timings["analysis_s"] = time.perf_counter() - t2
@@ -130,8 +135,15 @@ def analyze_track(track: PoseTrack, opts: AnalyzeOptions | None = None, *, info:
     from .report import build_report
     from .rules import evaluate
 
+    from .context import detect_view, wrong_view_message
+
     opts = opts or AnalyzeOptions()
     clean = clean_track(track, cutoff_hz=opts.cutoff_hz)
+    if opts.exercise != "auto" or opts.view != "auto":
+        seen, seen_conf, _, _ = detect_view(clean)
+        msg = wrong_view_message(opts.exercise, opts.view, seen, seen_conf)
+        if msg:
+            raise WrongViewError(msg)
     ctx = detect_context(clean, exercise=opts.exercise, view=opts.view)
     metrics = compute_metrics(clean, ctx)
     findings = evaluate(metrics, ctx, rules_path=opts.rules_path)
@@ -153,6 +165,7 @@ def _pose_pass(video, info: VideoInfo, model_path: Path, settings: PoseSettings,
     writer = _OverlayWriter(video_out, info.fps, *src.out_size) if video_out is not None else None
     W, H = info.width, info.height
     done = 0
+    luma: list[float] = []
     try:
         est_cm = PoseEstimator(model_path, settings) if cached is None else _Null()
         with est_cm as est:
@@ -167,6 +180,8 @@ def _pose_pass(video, info: VideoInfo, model_path: Path, settings: PoseSettings,
                 if writer is not None:
                     writer.put(fr.image, fr.t, xy / fr.scale, vis)
                 done += 1
+                if done % 10 == 1:  # brightness of a frame sample, for the 'too dark' message
+                    luma.append(float(fr.image[::8, ::8].mean()))
                 if progress is not None:
                     progress(done, max(total, done))
         if writer is not None:
@@ -177,9 +192,9 @@ def _pose_pass(video, info: VideoInfo, model_path: Path, settings: PoseSettings,
             writer.abort()
     warnings = list(src.warnings)
     if warnings:
-        warnings = [f"The file is damaged: {w}. Only the first {done} frames were analysed."]
+        warnings = [f"The file is damaged: {'; '.join(warnings)}. Only the first {done} frames were analysed."]
     meta = {"video": Path(video).name, "sha256": sha, "rotation": info.rotation, "codec": info.codec,
-            "decoded_frames": done, "scale": src.scale}
+            "decoded_frames": done, "scale": src.scale, "mean_brightness": float(np.mean(luma)) if luma else None}
     track = cached if cached is not None else builder.build(W, H, info.fps, settings.model, meta)
     if cached is None and settings.num_poses > 1 and len(track) and int(track.n_people.max()) > 1:
         share = float((track.n_people > 1).mean())
@@ -202,10 +217,12 @@ class _OverlayWriter:
     def _run(self) -> None:
         from .overlay import annotate
 
+        ended = False  # the end sentinel was taken: nobody will send another one
         try:
             while True:
                 item = self._q.get()
                 if item is None:
+                    ended = True
                     break
                 img, t, xy, vis = item
                 annotate(img, xy, vis)
@@ -213,7 +230,7 @@ class _OverlayWriter:
             self._w.close()
         except BaseException as exc:  # surfaced in put()/close()
             self._err = exc
-            while self._q.get() is not None:  # drain so producers never block
+            while not ended and self._q.get() is not None:  # drain so producers never block
                 pass
 
     def put(self, img: np.ndarray, t: float, xy: np.ndarray, vis: np.ndarray) -> None:
@@ -265,9 +282,10 @@ class _Null:
 
 
 def _check_duration(info: VideoInfo, opts: AnalyzeOptions) -> None:
-    if info.duration and info.duration < opts.min_duration_s and info.n_frames < 15:
+    duration = info.duration or (info.n_frames / info.fps if info.fps else 0.0)
+    if duration and duration < opts.min_duration_s:
         raise ClipTooShortError(
-            f"The clip is only {info.duration:.2f} s long; film at least a standing second and one full rep.")
+            f"The clip is only {duration:.2f} s long; film at least a standing second and one full rep.")
     if opts.max_duration_s and info.duration > opts.max_duration_s:
         raise ClipTooLongError(
             f"The clip is {info.duration:.0f} s long; the limit here is {opts.max_duration_s:.0f} s. Trim it to the set you want checked.")
@@ -279,10 +297,37 @@ def _check_person(track: PoseTrack, info: VideoInfo) -> None:
 
         raise NoFramesError("The video holds no decodable frames.")
     rate = track.detection_rate
+    luma = track.meta.get("mean_brightness")
+    if rate < MIN_DETECTION_RATE and luma is not None and luma < DARK_BRIGHTNESS:
+        raise NoPersonError(
+            f"The footage is too dark to find a person (average brightness {luma:.0f} of 255; "
+            f"detected in {rate:.0%} of frames). Film in better light or turn the lights on.")
     if rate < MIN_DETECTION_RATE:
         raise NoPersonError(
             f"No person was found in this clip (detected in {rate:.0%} of frames). Film the whole body, well lit, "
             "with the person filling at least half the frame height.")
+
+
+def _absence_warnings(track: PoseTrack, min_gap_s: float = 0.5) -> list[str]:
+    """One sentence per stretch of ≥ ``min_gap_s`` without the person (left the frame, hidden)."""
+    det = np.asarray(track.detected, bool)
+    t = np.asarray(track.t, float)
+    out: list[str] = []
+    i, n = 0, len(det)
+    while i < n:
+        if det[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and not det[j]:
+            j += 1
+        t0, t1 = t[i], (t[j] if j < n else t[-1])
+        if t1 - t0 >= min_gap_s:
+            where = "at the start" if i == 0 else ("at the end" if j >= n else "")
+            out.append(f"The person was out of view from {t0:.1f} s to {t1:.1f} s{(' ' + where) if where else ''}; "
+                       "those frames were left out of the analysis.")
+        i = j
+    return out
 
 
 def _attach_run_info(result: Analysis, opts: AnalyzeOptions, mpath: Path, timings: dict) -> None:

@@ -78,11 +78,19 @@ def frame_valid(valid: np.ndarray, points=KEY_POINTS) -> np.ndarray:
     return all_known | (one_leg & trunk)
 
 
-def motion_speed(xy: np.ndarray, t: np.ndarray, scale: float) -> np.ndarray:
-    """(T,) mean speed of the key landmarks, in ``scale`` units per second (e.g. leg lengths/s)."""
+def motion_speed(xy: np.ndarray, t: np.ndarray, scale: float, *, robust: bool = False) -> np.ndarray:
+    """(T,) mean (``robust``: median) speed of the key landmarks, in ``scale`` units per second
+    (e.g. leg lengths/s)."""
     p = xy[:, list(KEY_POINTS)]
     v = np.gradient(p, t, axis=0) if len(t) > 1 else np.zeros_like(p)
     sp = np.hypot(v[..., 0], v[..., 1])
+    if robust:
+        with np.errstate(all="ignore"):
+            import warnings
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                return np.nanmedian(sp, axis=1) / scale
     ok = np.isfinite(sp)
     n = ok.sum(1)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -108,7 +116,8 @@ def standing_baseline(xy: np.ndarray, t: np.ndarray, fs: float, *, before: int |
     if not np.isfinite(y).any():
         return None
     tall = np.nanpercentile(y, 5)
-    sp = motion_speed(xy, t, Lg)
+    # Median over the key points and over ~⅓ s: one flickering far-side landmark must not break a window.
+    sp = _running_median(motion_speed(xy, t, Lg, robust=True), max(1, int(round(fs / 3))))
     ok = (sp < quiet) & (np.abs(y - tall) < tall_tol * Lg) & np.isfinite(y)
     n_min = max(3, int(round(min_s * fs)))
     runs = _runs(ok)
@@ -124,6 +133,21 @@ def standing_baseline(xy: np.ndarray, t: np.ndarray, fs: float, *, before: int |
     best = min(runs, key=lambda r: float(np.nanmean(sp[r[0]:r[1]])))
     a, b = best
     return (a, min(b, a + cap))
+
+
+def _running_median(x: np.ndarray, k: int) -> np.ndarray:
+    """Centred running median over ``k`` samples (NaN-aware; odd window)."""
+    if k <= 1 or len(x) == 0:
+        return x
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    k = k | 1
+    pad = np.pad(np.asarray(x, float), k // 2, mode="edge")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmedian(sliding_window_view(pad, k), axis=1)
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:

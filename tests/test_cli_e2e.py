@@ -101,3 +101,14 @@ def test_no_model_is_one_clear_sentence(quickstart_clip, tmp_path):
     lines = [l for l in r.stderr.splitlines() if l.strip()]
     assert len(lines) == 1 and "pose_landmarker_full.task" in lines[0] and "ANALYZER_MODEL_DIR" in lines[0]
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
+
+
+def test_wrong_view_for_the_requested_check_exits_6(model_path, tmp_path):
+    clip = SAMPLES / "squat_valgus_front.mp4"
+    if not clip.is_file():
+        pytest.skip("sample clip missing")
+    out = tmp_path / "o"
+    r = cli("analyze", clip, "--exercise", "hinge", "--out", out, "--quiet")
+    assert r.returncode == 6 and "Traceback" not in r.stderr
+    assert "side view" in r.stderr and "turn 90°" in r.stderr
+    assert not out.exists() or not any(out.iterdir())

@@ -74,3 +74,16 @@ def test_camera_not_level():
     ctx = detect_context(clean_track(tr.replace(xy=xy)))
     assert "camera_not_level" in [i.code for i in ctx.setup_issues]
     assert "camera_not_level" not in [i.code for i in detect_context(clean_track(tr)).setup_issues]
+
+
+def test_wrong_view_is_refused_only_when_asked_for():
+    from analyzer.context import wrong_view_message
+
+    assert wrong_view_message("hinge", "auto", "front", 0.9).startswith("A hinge check")
+    assert "turn 90°" in wrong_view_message("rdl", "auto", "oblique", 0.9)
+    assert wrong_view_message("auto", "side", "front", 0.9).startswith("You chose a side view")
+    assert wrong_view_message("auto", "auto", "front", 0.9) is None  # auto: analyse what the view allows
+    assert wrong_view_message("squat", "auto", "front", 0.9) is None  # squats from the front: knee tracking
+    assert wrong_view_message("auto", "back", "front", 0.9) is None  # front/back mix-up is harmless
+    assert wrong_view_message("hinge", "auto", "front", 0.3) is None  # unsure detection: warn, don't refuse
+    assert wrong_view_message("hinge", "side", "side", 0.9) is None

@@ -20,7 +20,10 @@ from . import common as C
 
 TL_U = 0.45
 APEX_U = (-0.40, 0.10)
-LCP_FLOOR = 0.02  # minimum noise floor on LCP (engineering choice; mask resolution ~1 px)
+#: Minimum noise floor on LCP (engineering choice). On the synthetic ground-truth clips the outline
+#: proxy moved by ≤ 0.035 between a 4° and a 30° lumbar flexion at the stored mask resolution, so a
+#: smaller change is not trusted as "more rounded/arched" (see docs/ACCURACY.md).
+LCP_FLOOR = 0.04
 ANGLE_FLOOR, H_FLOOR = 3.0, 0.03  # onset floors (spec eq. 11)
 SUSTAIN_S = 0.10
 
@@ -196,6 +199,7 @@ def compute(clean, ctx: Context, kin: dict, ms: MetricSet) -> None:
     method = "contour" if dl is not None else "trunk"
     margin = max(0.100, 3.0 / fs)
     lags, trunk_lags, ratios, flagged, frames, n_rated, neutral = [], [], [], [], [], 0, []
+    rep_method: list[str | None] = []  # per rated rep: what the lag/flag came from
     rep_sig = hta
     prev_end = 0
     for r in reps:
@@ -203,6 +207,7 @@ def compute(clean, ctx: Context, kin: dict, ms: MetricSet) -> None:
         prev_end = r.end
         if base.size < 3:
             lags.append(None), trunk_lags.append(None), ratios.append(None), frames.append(None)
+            rep_method.append(None)
             continue
         lo, hi = int(base[-1]) + 1, r.bottom
         th = onset(hback, base, lo, hi, H_FLOOR, fs)
@@ -211,21 +216,34 @@ def compute(clean, ctx: Context, kin: dict, ms: MetricSet) -> None:
         th_h = onset(hta, base, lo, hi, ANGLE_FLOOR, fs)
         frames.append(th)
         trunk_lags.append(None if th is None or tt is None else 1000.0 * (t[tt] - t[th]))
+        lag = None
         if method == "contour":
             lag = None if th is None or tl is None else 1000.0 * (t[tl] - t[th])
             if th is not None and tl is None:
                 neutral.append(r.index)
-        else:
-            lag = trunk_lags[-1]
-        lags.append(lag)
         if th is not None:
             n_rated += 1
-            if method == "contour":
-                cond = dl[th] - float(np.nanmean(dl[base])) > floor
-            else:
-                cond = trunk[th] - float(np.nanmean(trunk[base])) >= 5.0
-            if lag is not None and lag <= -1000.0 * margin and cond:
+            base_trunk = float(np.nanmean(trunk[base]))
+            contour_flag = (lag is not None and lag <= -1000.0 * margin
+                            and dl[th] - float(np.nanmean(dl[base])) > floor)
+            # Spec C fallback ("trunk tips before hips move back": θ_T +5° while the hips have not moved):
+            # used without a mask, and also when the outline proxy — weak on real backs — saw nothing.
+            trunk_lag = trunk_lags[-1]
+            trunk_flag = (trunk_lag is not None and trunk_lag <= -1000.0 * margin
+                          and trunk[th] - base_trunk >= 5.0)
+            if contour_flag:
                 flagged.append(r.index)
+                rep_method.append("contour")
+            elif trunk_flag and not contour_flag:
+                flagged.append(r.index)
+                rep_method.append("trunk")
+            else:
+                rep_method.append("contour" if lag is not None else "trunk")
+            if lag is None:
+                lag = trunk_lag
+        else:
+            rep_method.append(None)
+        lags.append(lag)
         # early ratio R over the first 30° of hip–trunk flexion (needs the contour)
         R = None
         if dl is not None and th_h is not None:
@@ -237,7 +255,11 @@ def compute(clean, ctx: Context, kin: dict, ms: MetricSet) -> None:
                 R = float((lum[k] - np.nanmean(lum[base])) / (hta[k] - h0))
         ratios.append(R)
     conf_t = C.landmark_confidence(clean, [f for f in frames if f is not None], conf_idx) * (0.7 if method == "contour" else 0.5)
-    extra = {"method": method, "trunk_lag_ms": trunk_lags, "neutral_back_reps": neutral, "margin_ms": 1000 * margin}
+    flagged_by = {rep_method[i] for i, r in enumerate(reps) if r.index in flagged}
+    if flagged_by:
+        method = "contour" if "contour" in flagged_by else "trunk"
+    extra = {"method": method, "trunk_lag_ms": trunk_lags, "neutral_back_reps": neutral, "margin_ms": 1000 * margin,
+             "rep_method": rep_method}
     if not reps:
         for mid in ("hinge_lag_ms", "hinge_early_ratio", "hinge_back_first_fraction"):
             ms.add(C.insufficient(mid, "no valid reps to measure"))
