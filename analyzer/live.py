@@ -25,7 +25,6 @@ from __future__ import annotations
 import math
 import threading
 import time
-import tomllib
 from collections import deque
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -35,6 +34,7 @@ import numpy as np
 from . import geometry as G
 from . import landmarks as L
 from .filtering import OneEuroFilter
+from .rules.engine import tomllib  # stdlib on 3.11+, tomli on 3.10
 
 # -- cue wording (all from rules/cues.toml; the fallbacks only keep the engine alive if it is missing)
 _CUES_PATH = Path(__file__).resolve().parent / "rules" / "cues.toml"

@@ -10,8 +10,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=".venv/.installed-$(echo "$extras" | tr ',' '-')"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null
-  .venv/bin/python -m pip install --quiet -e ".[$extras]"
+  # (filter the noise some pip configs print about missing local index folders)
+  .venv/bin/python -m pip install --quiet --upgrade pip 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2) >/dev/null
+  .venv/bin/python -m pip install --quiet -e ".[$extras]" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
   touch "$stamp"
 fi
 # Offline machines: use the shared pose model bundle when no model is configured.

@@ -216,12 +216,20 @@ def test_very_dark_footage(person, tmp_path):
 
 @pytest.mark.realclips
 def test_wrong_view_for_the_requested_check(tmp_path):
-    """Front-on footage, side-view checks asked for: analysed, told to turn, side metrics not measurable."""
+    """Front-on footage with a hinge check asked for: refused (exit 6) with what to do, nothing written."""
     clip = realclip("goodmorning_oblique_01_barbell.mp4")
-    stdout, rep = analyse_ok(clip, tmp_path / "out", "--exercise", "hinge")
+    r = run_cli("analyze", clip, "--out", tmp_path / "out", "--quiet", "--no-video", "--exercise", "hinge",
+                cwd=tmp_path)
+    assert_clean_failure(r, 6, r"need a side view.*turn 90° so the camera sees your side", tmp_path / "out")
+
+
+@pytest.mark.realclips
+def test_wrong_view_in_auto_mode_is_analysed_with_a_warning(tmp_path):
+    """The same clip in auto mode: analysed, told to turn, side metrics not measurable."""
+    clip = realclip("goodmorning_oblique_01_barbell.mp4")
+    stdout, rep = analyse_ok(clip, tmp_path / "out")
     assert "setup: Turn 90° so the camera sees your side" in stdout
-    text = json.dumps(rep)
-    assert "not measurable from this view" in text
+    assert "not measurable from this view" in json.dumps(rep)
 
 
 @pytest.mark.realclips
