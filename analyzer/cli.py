@@ -20,6 +20,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Watch a squat, deadlift, hip hinge or run on video and say what to fix.")
 models_app = typer.Typer(no_args_is_help=True, help="Find or download the MediaPipe pose models.")
 app.add_typer(models_app, name="models")
+bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks (need a source checkout: benchmarks/).")
+app.add_typer(bench_app, name="bench")
 
 
 class ExerciseOpt(str, Enum):
@@ -93,7 +95,9 @@ def analyze(
         typer.echo(result.report.to_json())
         return
     ctx = result.context
-    typer.echo(f"{video.name}: {ctx.exercise} · {ctx.view} view · {len(ctx.reps)} reps · "
+    count = (f"{sum(e.kind == 'ic' for e in ctx.gait_events)} foot contacts" if ctx.exercise == "running"
+             else f"{len(ctx.reps)} reps")
+    typer.echo(f"{video.name}: {ctx.exercise} · {ctx.view} view · {count} · "
                f"person found in {result.track.detection_rate:.0%} of frames")
     for w in result.warnings:
         typer.echo(f"warning: {w}")
@@ -179,6 +183,19 @@ def batch(
                f"({res.seconds:.1f} s). Summary: {res.summary_path}")
     for e in res.errors:
         typer.echo(f"failed: {e}", err=True)
+
+
+@bench_app.command("accuracy", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def bench_accuracy(ctx: typer.Context) -> None:
+    """Accuracy against synthetic ground truth (benchmarks/accuracy.py; its options pass through, e.g. --quick --jobs 2)."""
+    import importlib
+
+    bench_dir = Path(__file__).resolve().parent.parent / "benchmarks"
+    if not (bench_dir / "accuracy.py").is_file():
+        typer.echo("error: benchmarks/accuracy.py not found; run this from a source checkout of hinge-analyzer.", err=True)
+        raise typer.Exit(2)
+    sys.path.insert(0, str(bench_dir))  # importable by name, so --jobs worker processes can load it too
+    raise typer.Exit(importlib.import_module("accuracy").main(list(ctx.args)))
 
 
 def _safe_stem(p: Path) -> str:

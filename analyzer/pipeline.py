@@ -14,6 +14,7 @@ import logging
 import queue
 import threading
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -128,16 +129,21 @@ def analyze(video: str | Path, options: AnalyzeOptions | None = None, progress: 
 
 def analyze_track(track: PoseTrack, opts: AnalyzeOptions | None = None, *, info: VideoInfo | None = None) -> Analysis:
     """Run the post-pose stages on a PoseTrack (no video needed)."""
-    from .context import detect_context
+    opts = opts or AnalyzeOptions()
+    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+        # Missing landmarks are NaN by design; empty-slice means over them are expected, not news.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _analyze_track(track, opts, info)
+
+
+def _analyze_track(track: PoseTrack, opts: AnalyzeOptions, info: VideoInfo | None) -> Analysis:
+    from .context import detect_context, detect_view, wrong_view_message
     from .filtering import clean_track
     from .kinematics import frame_kinematics
     from .metrics import compute_metrics
     from .report import build_report
     from .rules import evaluate
 
-    from .context import detect_view, wrong_view_message
-
-    opts = opts or AnalyzeOptions()
     clean = clean_track(track, cutoff_hz=opts.cutoff_hz)
     if opts.exercise != "auto" or opts.view != "auto":
         seen, seen_conf, _, _ = detect_view(clean)
