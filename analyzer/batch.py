@@ -355,8 +355,10 @@ def _run_ray(todo, wopts: dict, o: BatchOptions, finished) -> None:
         kw = {"include_dashboard": False, "ignore_reinit_error": True, "log_to_driver": False}
         if o.ray_address:
             ray.init(address=o.ray_address, **kw)
-        else:
-            ray.init(num_cpus=o.jobs or None, **kw) if not os.environ.get("RAY_ADDRESS") else ray.init(**kw)
+        elif os.environ.get("RAY_ADDRESS"):  # join the cluster the environment names
+            ray.init(**kw)
+        else:  # a local instance sized to --jobs
+            ray.init(num_cpus=o.jobs or None, **kw)
         started = True
     try:
         n = o.jobs or max(1, int(ray.cluster_resources().get("CPU", 1)))

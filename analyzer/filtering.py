@@ -93,7 +93,7 @@ def hampel(x: np.ndarray, window: int = 7, n_sigma: float = 3.0, *, return_mask:
 
 
 def fix_leg_swaps(xy: np.ndarray, t: np.ndarray | None = None, *, ratio: float = 0.5, min_points: int = 2,
-                  predict: bool = True, max_dt: float = 0.2) -> tuple[np.ndarray, np.ndarray]:
+                  predict: bool = True, max_dt: float = 0.2, jitter_frac: float = 0.02) -> tuple[np.ndarray, np.ndarray]:
     """Undo left/right leg-label swaps (spec F.3). ``xy`` is (T, 33, 2) px, NaN where unknown.
 
     Frame by frame, the 10 leg landmarks (hip, knee, ankle, heel, foot_index × 2) are compared with
@@ -106,7 +106,8 @@ def fix_leg_swaps(xy: np.ndarray, t: np.ndarray | None = None, *, ratio: float =
     known positions, ignored when they are more than ``max_dt`` s apart; extrapolation capped at
     ``max_dt``). Plain "displacement from the previous frame" cannot tell which leg is which right
     after the legs cross (both hypotheses cost the same); the prediction can. ``t`` (s) defaults to
-    frame indices / 30. Returns (corrected copy, (T,) bool swapped).
+    frame indices / 30. Both costs get a floor of ``jitter_frac`` × median thigh length per landmark, so
+    where the legs overlap and barely move the few-pixel jitter cannot flip them. Returns (corrected copy, (T,) bool swapped).
     """
     xy = np.array(xy, dtype=np.float64, copy=True)
     T = xy.shape[0]
@@ -117,18 +118,26 @@ def fix_leg_swaps(xy: np.ndarray, t: np.ndarray | None = None, *, ratio: float =
     ref_t = np.full(n, np.nan)
     vel = np.zeros((n, 2))  # px/s
     mirror = np.r_[np.arange(5, 10), np.arange(0, 5)]
+    # Landmark jitter puts a floor under both costs: where the legs overlap and stand still (a side-view
+    # RDL) "keep" and "swap" are both a few px and noise alone must not flip them. Scale: median thigh.
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        thigh = np.nanmedian(np.hypot(*(xy[:, _LEGS[0]] - xy[:, _LEGS[1]]).T))
+    eps = jitter_frac * thigh if np.isfinite(thigh) else 0.0
     for i in range(T):
         cur = xy[i, _LEGS]
         age = np.clip(t[i] - ref_t, 0.0, max_dt)
         pred = ref + vel * np.where(np.isfinite(age), age, 0.0)[:, None] if predict else ref
         ok = np.isfinite(cur).all(1) & np.isfinite(pred).all(1) & np.isfinite(pred[mirror]).all(1)
+        do_swap = False
         if ok.sum() >= min_points:
-            c_keep = np.hypot(*(cur[ok] - pred[ok]).T).sum()
-            c_swap = np.hypot(*(cur[ok] - pred[mirror][ok]).T).sum()
-            if c_swap < ratio * c_keep:
-                xy[i, _LEGS] = xy[i, _LEGS_MIRRORED]
-                swapped[i] = True
-                cur = xy[i, _LEGS]
+            c_keep = np.hypot(*(cur[ok] - pred[ok]).T).sum() + eps * ok.sum()
+            c_swap = np.hypot(*(cur[ok] - pred[mirror][ok]).T).sum() + eps * ok.sum()
+            do_swap = c_swap < ratio * c_keep
+        if do_swap:
+            xy[i, _LEGS] = xy[i, _LEGS_MIRRORED]
+            swapped[i] = True
+            cur = xy[i, _LEGS]
         known = np.isfinite(cur).all(1)
         dt = t[i] - ref_t
         recent = known & np.isfinite(ref).all(1) & (dt > 0) & (dt <= max_dt)

@@ -19,9 +19,9 @@ def test_fppa_15_degrees(knees_in, view):
     m = compute_metrics(c, detect_context(c))
     for side in ("left", "right"):
         f = m.get(f"fppa_{side}")
-        # read at the deepest frame whose thigh is still >= 50 % of its standing on-screen length
+        # read at the deepest frame whose thigh is still >= 70 % of its standing on-screen length
         truth = knees_in[f"knee_in_{side}"][f.frames]
-        assert f.status == "ok" and truth.min() > 10.0
+        assert f.status == "ok" and truth.min() > 8.0
         assert f.per_rep == pytest.approx(list(truth), abs=2.0)
         assert len(f.per_rep) == 5 and f.band == 6.0
         assert m.get(f"fppa_delta_{side}").value == pytest.approx(float(truth.mean()), abs=2.0)
@@ -35,12 +35,12 @@ def test_knees_out_is_negative():
     c = make_clean(k, "front", 1)
     m = compute_metrics(c, detect_context(c))
     f = m.get("fppa_left")
-    assert f.value == pytest.approx(float(k["knee_in_left"][f.frames].mean()), abs=2.0) and f.value < -5
+    assert f.value == pytest.approx(float(k["knee_in_left"][f.frames].mean()), abs=2.0) and f.value < -4
 
 
 def test_deep_squat_reads_fppa_before_the_thigh_points_at_the_camera(knees_in):
     """At the bottom the thigh is 75° from vertical: on screen from the front it shows ~26 % of its
-    length, so the 2D angle is read earlier in the descent, where the thigh still shows ≥ 50 %."""
+    length, so the 2D angle is read earlier in the descent, where the thigh still shows ≥ 70 %."""
     c = make_clean(knees_in, "front", 1)
     ctx = detect_context(c)
     f = compute_metrics(c, ctx).get("fppa_left")

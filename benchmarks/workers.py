@@ -1,0 +1,311 @@
+"""Measurements that run in their own process (``python benchmarks/workers.py NAME JSON``).
+
+Each prints one JSON object on the last line of stdout. The parent reads peak RSS
+of the process with ``os.wait4`` and the load average around it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("GLOG_minloglevel", "2")
+
+import numpy as np  # noqa: E402
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _landmarker(model_path: str, settings, running_mode: str = "VIDEO"):
+    from mediapipe.tasks.python import BaseOptions, vision
+
+    return vision.PoseLandmarker.create_from_options(vision.PoseLandmarkerOptions(
+        base_options=BaseOptions(model_asset_path=model_path),
+        running_mode=getattr(vision.RunningMode, running_mode),
+        num_poses=settings.num_poses,
+        min_pose_detection_confidence=settings.min_detection_confidence,
+        min_pose_presence_confidence=settings.min_presence_confidence,
+        min_tracking_confidence=settings.min_tracking_confidence,
+        output_segmentation_masks=settings.masks))
+
+
+def _settings(a: dict):
+    from analyzer.pipeline import AnalyzeOptions
+
+    o = AnalyzeOptions(model=a.get("model", "full"))
+    if "masks" in a:
+        o.masks = bool(a["masks"])
+    if "num_poses" in a:
+        o.num_poses = int(a["num_poses"])
+    return o.pose_settings()
+
+
+def infer(a: dict) -> dict:
+    """(a) bare inference: VIDEO-mode loop on frames decoded beforehand (decoder downscale as the pipeline does).
+
+    ``raw``: ``mp.Image`` + ``detect_for_video`` only; ``estimator``: ``PoseEstimator.process``
+    (adds the per-frame landmark extraction, subject choice and mask shrink).
+    """
+    import mediapipe as mp
+
+    from analyzer.pose import PoseEstimator
+    from analyzer.video import FileSource
+
+    s = _settings(a)
+    src = FileSource(a["clip"], max_side=s.max_side, threaded=False)
+    frames = [(f.image, f.t) for f in src]
+    W, H = src.info.width, src.info.height
+    out = {"frames": len(frames), "model_input": list(frames[0][0].shape[1::-1]), "raw_fps": [], "raw_cpu_per_wall": [],
+           "est_fps": [], "est_cpu_per_wall": []}
+    for _ in range(a["runs"]):
+        if a.get("raw", True):
+            lm = _landmarker(a["model_path"], s)
+            c0, t0 = _cpu(), time.perf_counter()
+            last = -1
+            for img, t in frames:
+                ms = max(int(round(t * 1000)), last + 1)
+                last = ms
+                lm.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=img), ms)
+            dt = time.perf_counter() - t0
+            out["raw_fps"].append(len(frames) / dt)
+            out["raw_cpu_per_wall"].append((_cpu() - c0) / dt)
+            lm.close()
+        if a.get("estimator", True):
+            with PoseEstimator(a["model_path"], s) as est:
+                c0, t0 = _cpu(), time.perf_counter()
+                for img, t in frames:
+                    est.process(img, t, (W, H))
+                dt = time.perf_counter() - t0
+            out["est_fps"].append(len(frames) / dt)
+            out["est_cpu_per_wall"].append((_cpu() - c0) / dt)
+    return out
+
+
+def naive(a: dict) -> dict:
+    """(c) the loop users write: cv2 read → landmarker (same options) → draw → cv2.VideoWriter; one thread."""
+    import cv2
+    import mediapipe as mp
+
+    from analyzer.overlay import draw_skeleton
+
+    s = _settings(a)
+    t0 = time.perf_counter()
+    c0 = _cpu()
+    cap = cv2.VideoCapture(a["clip"])
+    fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
+    w, h = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
+    writer = cv2.VideoWriter(a["out"], cv2.VideoWriter_fourcc(*"mp4v"), fps, (w, h))
+    lm = _landmarker(a["model_path"], s)
+    n = 0
+    while True:
+        ok, bgr = cap.read()
+        if not ok:
+            break
+        rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+        res = lm.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), int(n * 1000 / fps))
+        if res.pose_landmarks:
+            pts = np.array([(p.x * w, p.y * h) for p in res.pose_landmarks[0]], np.float32)
+            vis = np.array([p.visibility or 0.0 for p in res.pose_landmarks[0]], np.float32)
+            draw_skeleton(bgr, pts, vis)
+        writer.write(bgr)
+        n += 1
+    writer.release()
+    cap.release()
+    lm.close()
+    dt = time.perf_counter() - t0
+    return {"frames": n, "wall_s": dt, "fps": n / dt, "cpu_per_wall": (_cpu() - c0) / dt}
+
+
+def reanalyze(a: dict) -> dict:
+    """(e) re-analysis from the landmark cache: ``analyze(..., write_video=False)`` with a warm cache.
+
+    Also times the parts: content hash, cache load, post-pose stages, output writing.
+    """
+    from analyzer.pipeline import AnalyzeOptions, analyze, analyze_track
+    from analyzer.pose import cache_key, cached_track, file_sha256
+    from analyzer import models
+
+    opts = AnalyzeOptions(model=a.get("model", "full"), write_video=False, use_cache=True)
+    mpath = models.resolve(opts.model)
+    res = {"total_s": [], "sha_s": [], "load_s": [], "stages_s": []}
+    for i in range(a["runs"]):
+        opts.out_dir = Path(a["out"]) / f"r{i}"
+        t0 = time.perf_counter()
+        r = analyze(a["clip"], opts)
+        res["total_s"].append(time.perf_counter() - t0)
+        if not r.timings.get("cache_hit"):
+            raise SystemExit("landmark cache miss: run the full analysis first")
+        t0 = time.perf_counter()
+        sha = file_sha256(a["clip"])
+        t1 = time.perf_counter()
+        tr = cached_track(cache_key(sha, mpath, opts.pose_settings()))
+        t2 = time.perf_counter()
+        analyze_track(tr, opts)
+        t3 = time.perf_counter()
+        res["sha_s"].append(t1 - t0)
+        res["load_s"].append(t2 - t1)
+        res["stages_s"].append(t3 - t2)
+    res["frames"] = len(r.track)
+    return res
+
+
+def live(a: dict) -> dict:
+    """(f) live mode at 640×480: per-frame latency (frame in → landmarks smoothed → overlay drawn) and fps.
+
+    Uses ``analyzer.live`` when it provides ``LiveAnalyzer``-style processing, else the
+    PoseEstimator loop with a One-Euro filter and the overlay, as live mode does.
+    """
+    import cv2
+
+    from analyzer.video import FileSource
+
+    frames = []
+    for f in FileSource(a["clip"], max_side=None, threaded=False):
+        frames.append(cv2.resize(f.image, (640, 480), interpolation=cv2.INTER_AREA))
+        if len(frames) >= a.get("n_frames", 300):
+            break
+    proc, how = _live_processor(a)
+    lat = []
+    t_start = time.perf_counter()
+    c0 = _cpu()
+    dt_frame = 1.0 / 30.0
+    for i, img in enumerate(frames):
+        t0 = time.perf_counter()
+        proc(img.copy(), i * dt_frame)
+        lat.append(time.perf_counter() - t0)
+    wall = time.perf_counter() - t_start
+    close = getattr(proc, "close", None)
+    if close:
+        close()
+    lat_ms = np.array(lat[5:]) * 1000  # skip the first frames (detector warm-up)
+    return {"how": how, "frames": len(frames), "fps": len(frames) / wall, "cpu_per_wall": (_cpu() - c0) / wall,
+            "latency_ms_p50": float(np.median(lat_ms)), "latency_ms_p95": float(np.percentile(lat_ms, 95)),
+            "latency_ms_max": float(lat_ms.max())}
+
+
+def _live_processor(a: dict):
+    """A callable (rgb, t) -> None doing live mode's per-frame work, and a description of it."""
+    from analyzer import models
+    from analyzer.pose import PoseEstimator, PoseSettings
+
+    mpath = str(models.resolve(a.get("model", "full"), a.get("model_path")))
+    try:
+        from analyzer.live import LiveCoach, LiveSettings
+    except ImportError:
+        LiveCoach = None
+    if LiveCoach is not None:
+        coach = LiveCoach(LiveSettings(model=a.get("model", "full")), model_path=mpath)
+
+        def run(img, t):
+            coach.process(img, t)
+
+        run.close = coach.close
+        return run, "analyzer.live.LiveCoach.process (pose, One-Euro, setup check, reps, cues, overlay)"
+    # Fallback: what live mode does per frame.
+    from analyzer.overlay import annotate
+
+    try:
+        from analyzer.filtering import OneEuroFilter
+    except ImportError:
+        OneEuroFilter = None
+    s = PoseSettings(model=a.get("model", "full"), num_poses=1, masks=False)
+    est = PoseEstimator(mpath, s, live=True).__enter__()
+    filt = None
+
+    def run(img, t):
+        nonlocal filt
+        p = est.process(img, t)
+        xy = p.xy
+        if OneEuroFilter is not None and p.found:
+            if filt is None:
+                filt = _one_euro(OneEuroFilter, 30.0)
+            xy = _apply_one_euro(filt, xy, t)
+        annotate(img, xy, p.visibility)
+
+    run.close = lambda: est.__exit__(None, None, None)
+    return run, "PoseEstimator(num_poses=1, masks=False) + One-Euro + overlay.annotate"
+
+
+def _one_euro(cls, fs):
+    for kwargs in ({"freq": fs}, {"fs": fs}, {}):
+        try:
+            return cls(**kwargs)
+        except TypeError:
+            continue
+    return None
+
+
+def _apply_one_euro(filt, xy, t):
+    if filt is None:
+        return xy
+    for meth in ("__call__", "filter", "update", "step"):
+        fn = getattr(filt, meth, None)
+        if callable(fn):
+            try:
+                return np.asarray(fn(xy, t), np.float32).reshape(xy.shape)
+            except TypeError:
+                try:
+                    return np.asarray(fn(t, xy), np.float32).reshape(xy.shape)
+                except TypeError:
+                    continue
+    return xy
+
+
+def passprofile(a: dict) -> dict:
+    """Where the caller thread of ``pipeline._pose_pass`` spends a frame: in the model, waiting for the
+    decoder, or waiting for the overlay/encoder queue (ms per frame). Small waits = the stages overlap."""
+    import analyzer.pipeline as P
+    from analyzer import models
+
+    acc = {"model": 0.0, "wait_decode": 0.0, "wait_encode": 0.0}
+    orig_iter, orig_put, orig_proc = P.FileSource.__iter__, P._OverlayWriter.put, P.PoseEstimator.process
+
+    def it(self):
+        g = orig_iter(self)
+        while True:
+            t0 = time.perf_counter()
+            try:
+                x = next(g)
+            except StopIteration:
+                return
+            acc["wait_decode"] += time.perf_counter() - t0
+            yield x
+
+    def put(self, *x):
+        t0 = time.perf_counter()
+        orig_put(self, *x)
+        acc["wait_encode"] += time.perf_counter() - t0
+
+    def proc(self, *x):
+        t0 = time.perf_counter()
+        r = orig_proc(self, *x)
+        acc["model"] += time.perf_counter() - t0
+        return r
+
+    P.FileSource.__iter__, P._OverlayWriter.put, P.PoseEstimator.process = it, put, proc
+    info = P.probe(a["clip"])
+    s = P.AnalyzeOptions().pose_settings()
+    t0, c0 = time.perf_counter(), _cpu()
+    tr, _ = P._pose_pass(a["clip"], info, models.resolve("full"), s, cached=None, video_out=Path(a["out"]),
+                         progress=None, sha="bench")
+    dt = time.perf_counter() - t0
+    n = len(tr)
+    out = {k: 1000 * v / n for k, v in acc.items()}
+    out.update(frames=n, fps=n / dt, wall_ms=1000 * dt / n, cpu_per_wall=(_cpu() - c0) / dt)
+    out["other_ms"] = out["wall_ms"] - out["model"] - out["wait_decode"] - out["wait_encode"]
+    return out
+
+
+WORKERS = {"passprofile": passprofile, "infer": infer, "naive": naive, "reanalyze": reanalyze, "live": live}
+
+if __name__ == "__main__":
+    res = WORKERS[sys.argv[1]](json.loads(sys.argv[2]))
+    print(json.dumps(res))
