@@ -56,6 +56,9 @@ def sampling_rate(t: np.ndarray, default: float = float("nan")) -> float:
     return float(1.0 / np.median(dt)) if dt.size else float(default)
 
 
+_HAMPEL_BLOCK = 2048  # frames per block in :func:`hampel`
+
+
 def hampel(x: np.ndarray, window: int = 7, n_sigma: float = 3.0, *, return_mask: bool = False,
            replace: str = "median"):
     """Hampel outlier filter along axis 0, NaN-aware, each trailing element independently.
@@ -70,18 +73,23 @@ def hampel(x: np.ndarray, window: int = 7, n_sigma: float = 3.0, *, return_mask:
     if window < 3 or window % 2 == 0:
         raise ValueError("window must be an odd integer ≥ 3")
     h = window // 2
+    T = x.shape[0]
     out = np.zeros(x.shape, dtype=bool)
-    med = x
-    if x.shape[0] > 0:
-        pad = np.full((h,) + x.shape[1:], np.nan)
-        win = sliding_window_view(np.concatenate([pad, x, pad]), window, axis=0)  # (T, ..., window)
+    med = np.array(x, copy=True)
+    pad = np.full((h,) + x.shape[1:], np.nan)
+    xp = np.concatenate([pad, x, pad])
+    # Blocks of frames keep the (block, ..., window) temporaries small: memory stays flat with clip length.
+    for a in range(0, T, _HAMPEL_BLOCK):
+        b = min(T, a + _HAMPEL_BLOCK)
+        win = sliding_window_view(xp[a:b + 2 * h], window, axis=0)  # (b−a, ..., window)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows → NaN, handled below
-            med = np.nanmedian(win, axis=-1)
-            mad = np.nanmedian(np.abs(win - med[..., None]), axis=-1)
+            m = np.nanmedian(win, axis=-1)
+            mad = np.nanmedian(np.abs(win - m[..., None]), axis=-1)
         enough = np.isfinite(win).sum(axis=-1) > h
         with np.errstate(invalid="ignore"):
-            out = enough & np.isfinite(x) & (np.abs(x - med) > n_sigma * _MAD_TO_SIGMA * mad)
+            out[a:b] = enough & np.isfinite(x[a:b]) & (np.abs(x[a:b] - m) > n_sigma * _MAD_TO_SIGMA * mad)
+        med[a:b] = m
     y = x.copy()
     if replace == "median":
         y[out] = med[out]

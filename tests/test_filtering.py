@@ -258,3 +258,19 @@ def test_clean_track_empty_and_all_missing():
     assert not c.valid.any() and not c.swapped.any() and len(c.gaps) == 33
     c0 = clean_track(_track(np.zeros((0, 33, 2)), np.zeros((0, 33))))
     assert c0.xy.shape == (0, 33, 2) and c0.fs == FS
+
+
+def test_hampel_in_blocks_equals_one_pass(monkeypatch):
+    import analyzer.filtering as F
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(1000, 4, 2))
+    x[rng.random(x.shape) < 0.05] = np.nan
+    x[500, 1, 0] = 40.0  # a spike on a block boundary's neighbourhood
+    monkeypatch.setattr(F, "_HAMPEL_BLOCK", 97)
+    a, ma = F.hampel(x, return_mask=True)
+    monkeypatch.setattr(F, "_HAMPEL_BLOCK", 10**6)
+    b, mb = F.hampel(x, return_mask=True)
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(ma, mb)
+    assert ma[500, 1, 0]
