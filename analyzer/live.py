@@ -32,6 +32,8 @@ from pathlib import Path
 import numpy as np
 
 from . import geometry as G
+from .context import FRONTAL_R, SAGITTAL_R
+from .context import view_ratio as _view_ratio
 from . import landmarks as L
 from .filtering import OneEuroFilter
 from .rules.engine import tomllib  # stdlib on 3.11+, tomli on 3.10
@@ -86,8 +88,9 @@ class LiveSettings:
     min_vis: float = 0.5
     hold_s: float = 1.0  # setup must hold this long (standing) before counting
     lose_s: float = 1.5  # setup failing this long pauses counting
-    side_ratio_max: float = 0.25  # r = shoulder x-separation / torso length (spec §F.7: side < 0.15, lenient live)
-    front_ratio_min: float = 0.45
+    # r = shoulder x-separation / torso length; the same view thresholds as the offline analysis
+    side_ratio_max: float = SAGITTAL_R
+    front_ratio_min: float = FRONTAL_R
     min_height_frac: float = 0.35
     # rep hysteresis (hip drop in leg lengths; hip–trunk angle in degrees)
     s_on: float = 0.06
@@ -192,13 +195,8 @@ class LiveState:
 
 # ---------------------------------------------------------------------------------------------
 def view_ratio(xy: np.ndarray) -> float:
-    """r = |x_LSh − x_RSh| / |MS − MH| (spec §F.7); NaN when unknown. ``xy`` (33,2) px."""
-    ms = G.midpoint(xy[L.L_SHOULDER], xy[L.R_SHOULDER])
-    mh = G.midpoint(xy[L.L_HIP], xy[L.R_HIP])
-    torso = float(np.hypot(*(ms - mh)))
-    if not np.isfinite(torso) or torso <= 1e-6:
-        return float("nan")
-    return float(abs(xy[L.L_SHOULDER, 0] - xy[L.R_SHOULDER, 0]) / torso)
+    """r = |x_LSh − x_RSh| / |MS − MH| (spec §F.7) of one frame ``xy`` (33,2) px; NaN when unknown."""
+    return float(_view_ratio(xy[None])[0])
 
 
 def setup_check(xy: np.ndarray | None, vis: np.ndarray | None, width: int, height: int,
