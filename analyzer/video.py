@@ -180,7 +180,12 @@ class FileSource:
         import av
 
         container, stream = _open(self.path)
-        stream.thread_type = "AUTO"
+        # One decoder thread up to 1080p (≈ 2–5 ms/frame, far below the model's time): FFmpeg's default
+        # frame threading would oversubscribe the two cores the model and the encoder also need.
+        if max(self.info.width, self.info.height) > 1920:
+            stream.thread_type = "AUTO"
+        else:
+            stream.codec_context.thread_count = 1
         rot = self.info.rotation
         ow, oh = self.out_size
         # swscale works on the stored (pre-rotation) orientation.
@@ -323,7 +328,7 @@ class H264Writer:
     TIME_BASE = Fraction(1, 90000)
 
     def __init__(self, path: str | os.PathLike, fps: float, width: int, height: int, crf: int = 23,
-                 preset: str = "veryfast"):
+                 preset: str = "superfast", threads: int = 1):
         import av
 
         self.path = str(path)
@@ -335,7 +340,8 @@ class H264Writer:
         self.stream.pix_fmt = "yuv420p"
         self.stream.time_base = self.TIME_BASE
         self.stream.codec_context.time_base = self.TIME_BASE
-        self.stream.options = {"crf": str(crf), "preset": preset}
+        # One encoder thread: it runs beside the pose model, which needs a core of its own.
+        self.stream.options = {"crf": str(crf), "preset": preset, "threads": str(threads)}
         self._last_pts = -1
         self.frames_written = 0
         self._av = av
