@@ -201,7 +201,8 @@ class FileSource:
                 except StopIteration:
                     break
                 except av.error.FFmpegError as exc:
-                    msg = f"decoding stopped at frame {idx} ({type(exc).__name__}); the rest of the file is unreadable"
+                    msg = (f"decoding stopped at frame {idx} ({type(exc).__name__}): the file looks truncated or "
+                           "damaged and the rest is unreadable")
                     if idx == 0:
                         raise VideoOpenError(f"{Path(self.path).name} could not be decoded: it is corrupt or truncated.") from exc
                     self.warnings.append(msg)
