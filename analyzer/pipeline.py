@@ -107,8 +107,10 @@ def analyze(video: str | Path, options: AnalyzeOptions | None = None, progress: 
             track, warnings = _pose_pass(video, info, mpath, settings, cached=track, video_out=video_tmp,
                                          progress=progress, sha=sha)
             timings["pose_pass_s"] = time.perf_counter() - t1
-            if not timings["cache_hit"] and opts.use_cache:
-                store_track(key, track)
+            if not timings["cache_hit"]:
+                track.meta["warnings"] = warnings  # cached with the track, so a re-analysis says them too
+                if opts.use_cache:
+                    store_track(key, track)
         track.meta.setdefault("warnings", warnings)
         _check_person(track, info)
         for w in _absence_warnings(track):

@@ -306,15 +306,12 @@ def run_scenario(spec, cache: str, model_dir: str | None = None, force: bool = F
 
 
 def _plain(o):
-    if isinstance(o, (np.integer,)):
-        return int(o)
-    if isinstance(o, (np.floating,)):
-        return float(o)
-    if isinstance(o, np.ndarray):
-        return o.tolist()
-    if isinstance(o, (set, tuple)):
-        return list(o)
-    raise TypeError(type(o))
+    """json.dumps default: numpy values as the pose-track writer does, sets as sorted lists."""
+    from analyzer.pose import _json_default
+
+    if isinstance(o, set):
+        return sorted(o)
+    return _json_default(o)
 
 
 def _safe_run(spec, cache, model_dir, force):
