@@ -12,7 +12,7 @@ import numpy as np
 
 from . import landmarks as L
 from . import segment as S
-from .geometry import facing_direction, midpoint, near_side, segment_length
+from .geometry import facing_direction, finite_median, midpoint, near_side, segment_length
 from .types import Context, Rep, SetupIssue
 
 #: View thresholds on r = shoulder width / torso length. The spec's heuristics (0.45 / 0.15) put real
@@ -221,11 +221,11 @@ def _bottom_stats(xy: np.ndarray, kin: dict | None, frames: list[int], near: str
     kn = np.nanmean(xy[:, [L.L_KNEE, L.R_KNEE], 1], axis=1)
     ms_drop = (midpoint(xy[:, L.L_SHOULDER], xy[:, L.R_SHOULDER])[:, 1] - np.nanpercentile(
         midpoint(xy[:, L.L_SHOULDER], xy[:, L.R_SHOULDER])[:, 1], 5)) / Lg
-    out = {"s": S._nanmedian(s[f]), "wrist_below_knee": S._nanmedian((wr[f] - kn[f]) / Lg),
-           "shoulder_drop": S._nanmedian(ms_drop[f])}
+    out = {"s": finite_median(s[f]), "wrist_below_knee": finite_median((wr[f] - kn[f]) / Lg),
+           "shoulder_drop": finite_median(ms_drop[f])}
     if kin is not None:
-        out["knee"] = S._nanmedian(kin[f"knee_flexion_{near}"][f])
-        out["hip_trunk"] = S._nanmedian(kin[f"hip_trunk_angle_{near}"][f])
+        out["knee"] = finite_median(kin[f"knee_flexion_{near}"][f])
+        out["hip_trunk"] = finite_median(kin[f"hip_trunk_angle_{near}"][f])
     return out
 
 
@@ -343,7 +343,7 @@ def camera_roll(clean, view: str, baseline: tuple[int, int] | None) -> float | N
         MS = midpoint(b[:, L.L_SHOULDER], b[:, L.R_SHOULDER])
         MH = midpoint(b[:, L.L_HIP], b[:, L.R_HIP])
         trunk = np.degrees(np.arctan2(MS[:, 0] - MH[:, 0], MH[:, 1] - MS[:, 1]))
-        fl, tr = S._nanmedian(floor), S._nanmedian(trunk)
+        fl, tr = finite_median(floor), finite_median(trunk)
         if np.isfinite(fl) and np.isfinite(tr) and np.sign(fl) == np.sign(tr):
             return float(np.sign(fl) * min(abs(fl), abs(tr)))  # both agree: a rotated camera
         return None
@@ -357,10 +357,10 @@ def camera_roll(clean, view: str, baseline: tuple[int, int] | None) -> float | N
             d = b[:, fi] - b[:, hl]
             d = d * np.where(d[:, :1] < 0, -1.0, 1.0)
             vals.append(np.degrees(np.arctan2(d[:, 1], d[:, 0] + 1e-9)))
-        floor = S._nanmedian(np.concatenate(vals))
+        floor = finite_median(np.concatenate(vals))
         MS = midpoint(b[:, L.L_SHOULDER], b[:, L.R_SHOULDER])
         MA = midpoint(b[:, L.L_ANKLE], b[:, L.R_ANKLE])
-        axis = S._nanmedian(np.degrees(np.arctan2(MS[:, 0] - MA[:, 0], MA[:, 1] - MS[:, 1])))
+        axis = finite_median(np.degrees(np.arctan2(MS[:, 0] - MA[:, 0], MA[:, 1] - MS[:, 1])))
         if np.isfinite(floor) and np.isfinite(axis) and np.sign(floor) == np.sign(axis):
             return float(np.sign(floor) * min(abs(floor), abs(axis)))
         return None

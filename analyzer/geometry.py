@@ -135,7 +135,7 @@ def facing_direction(xy, *, min_score: float = 0.03) -> int:
     feet = _nanmean_rows(toes) / torso
     score = 0.0
     for cue in (head, feet):
-        m = _nanmedian(cue)
+        m = finite_median(cue)
         if np.isfinite(m):
             score += m
     if abs(score) < min_score:
@@ -150,7 +150,8 @@ def _nanmean(x) -> float:
     return float(x[ok].mean()) if ok.any() else float("nan")
 
 
-def _nanmedian(x) -> float:
+def finite_median(x) -> float:
+    """Median of the finite values of ``x`` (any shape); NaN when there are none."""
     x = np.asarray(x, dtype=np.float64)
     ok = np.isfinite(x)
     return float(np.median(x[ok])) if ok.any() else float("nan")

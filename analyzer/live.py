@@ -557,7 +557,7 @@ class LiveCoach:
                     # spec §C (no mask): "trunk tips before hips move back" — θ_T +5° while h < 0.03
                     h = -d * (mh[:, 0] - b["mh_x"]) / max(b["thigh"], 1.0)
                     k0 = np.flatnonzero(T >= t0 - 0.3)
-                    tr0 = _nanmedian(trunk[k0[:3]]) if k0.size else np.nan
+                    tr0 = G.finite_median(trunk[k0[:3]]) if k0.size else np.nan
                     tips = np.flatnonzero((trunk - tr0) >= 5.0)
                     if tips.size and np.isfinite(tr0):
                         hb = h[tips[0]]
@@ -648,7 +648,3 @@ def _nanmax(x) -> float | None:
     x = np.asarray(x, float)
     return float(np.nanmax(x)) if np.isfinite(x).any() else None
 
-
-def _nanmedian(x) -> float:
-    x = np.asarray(x, float)
-    return float(np.nanmedian(x)) if np.isfinite(x).any() else float("nan")

@@ -9,18 +9,17 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
-import io
 import json
 import os
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
 from . import landmarks as L
 from .atomic import atomic_path
+from .types import clean_json
 
 TRACK_FORMAT_VERSION = 2  # 2: masks stored zlib-compressed per frame
 
@@ -165,7 +164,7 @@ class PoseTrack:
         if self.masks is not None:
             data, off = self.masks.to_arrays()
             arrays.update(mask_z=data, mask_offsets=off, mask_valid=self.masks.valid)
-        header = np.frombuffer(json.dumps(self.header(), default=_json_default).encode(), dtype=np.uint8)
+        header = np.frombuffer(json.dumps(clean_json(self.header())).encode(), dtype=np.uint8)
         with atomic_path(path, suffix=".npz") as tmp:
             with open(tmp, "wb") as fh:
                 np.savez(fh, header=header, **arrays)
@@ -184,16 +183,6 @@ class PoseTrack:
             return cls(t=z["t"], xy=z["xy"], z=z["z"], visibility=z["visibility"], presence=z["presence"],
                        world=z["world"], n_people=z["n_people"], width=h["width"], height=h["height"],
                        fps=h["fps"], model=h["model"], masks=masks, meta=h.get("meta", {}))
-
-
-def _json_default(o):
-    if isinstance(o, (np.integer,)):
-        return int(o)
-    if isinstance(o, (np.floating,)):
-        return float(o)
-    if isinstance(o, np.ndarray):
-        return o.tolist()
-    raise TypeError(type(o))
 
 
 # ---------------------------------------------------------------------------

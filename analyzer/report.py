@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .rules.engine import CATEGORIES, Skip, display_comparator, evaluate_detailed, load_rules
-from .types import Context, Finding, MetricSet, MetricValue
+from .types import Context, Finding, MetricSet, MetricValue, clean_json
 
 SCHEMA_VERSION = "1.0"
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "report.schema.json"
@@ -42,28 +42,6 @@ def _why_not(metric_id: str) -> str:
         if metric_id.startswith(prefixes):
             return why
     return ""
-
-
-def clean_json(o: Any) -> Any:
-    """JSON-ready copy: numpy → Python, NaN/±inf → None, tuples → lists, dataclasses → dicts."""
-    if hasattr(o, "__dataclass_fields__") and not isinstance(o, type):
-        return clean_json(asdict(o))
-    if isinstance(o, dict):
-        return {str(k): clean_json(v) for k, v in o.items()}
-    if isinstance(o, (list, tuple, set)):
-        return [clean_json(v) for v in o]
-    if isinstance(o, np.ndarray):
-        return clean_json(o.tolist())
-    if isinstance(o, (bool, np.bool_)):
-        return bool(o)
-    if isinstance(o, np.integer):
-        return int(o)
-    if isinstance(o, (float, np.floating)):
-        f = float(o)
-        return f if math.isfinite(f) else None
-    if isinstance(o, Path):
-        return str(o)
-    return o
 
 
 @dataclass

@@ -14,7 +14,7 @@ import numpy as np
 from scipy.signal import find_peaks
 
 from . import landmarks as L
-from .geometry import midpoint, segment_length
+from .geometry import finite_median, midpoint, segment_length
 from .types import GaitEvent, Rep
 
 HINGE_EXERCISES = ("rdl", "hinge")
@@ -23,12 +23,6 @@ ANGLE_PROMINENCE = 15.0  # degrees of hip–trunk angle (engineering choice for 
 BOUNDARY_FRAC = 0.10
 MIN_VALID_FRAC = 0.80
 KEY_POINTS = (L.L_SHOULDER, L.R_SHOULDER, L.L_HIP, L.R_HIP, L.L_KNEE, L.R_KNEE, L.L_ANKLE, L.R_ANKLE)
-
-
-def _nanmedian(x) -> float:
-    x = np.asarray(x, float)
-    ok = np.isfinite(x)
-    return float(np.median(x[ok])) if ok.any() else float("nan")
 
 
 def mid_hip(xy: np.ndarray) -> np.ndarray:
@@ -162,7 +156,7 @@ def hip_drop_signal(xy: np.ndarray, baseline: tuple[int, int] | None = None) -> 
     y = mid_hip(xy)[:, 1]
     Lg = leg_length(xy)
     if baseline is not None:
-        y0 = _nanmedian(y[baseline[0]:baseline[1]])
+        y0 = finite_median(y[baseline[0]:baseline[1]])
     else:
         y0 = float(np.nanpercentile(y, 5)) if np.isfinite(y).any() else np.nan
     return (y - y0) / Lg
@@ -172,7 +166,7 @@ def shoulder_drop_signal(xy: np.ndarray, baseline: tuple[int, int] | None = None
     """(y_MS − y_MS,stand)/L_leg: + when the shoulders are lower than standing (hinge seen from front/back)."""
     y = mid_shoulder(xy)[:, 1]
     if baseline is not None:
-        y0 = _nanmedian(y[baseline[0]:baseline[1]])
+        y0 = finite_median(y[baseline[0]:baseline[1]])
     else:
         y0 = float(np.nanpercentile(y, 5)) if np.isfinite(y).any() else np.nan
     return (y - y0) / leg_length(xy)

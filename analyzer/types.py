@@ -6,7 +6,9 @@ times in seconds from clip start; frame indices index the PoseTrack arrays.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
+from pathlib import PurePath
 from typing import Any, Literal
 
 import numpy as np
@@ -73,7 +75,7 @@ class Context:
     facing_camera: bool | None = None  # front (True) vs back (False) for frontal views
 
     def to_dict(self) -> dict[str, Any]:
-        return _plain(asdict(self))
+        return clean_json(self)
 
 
 @dataclass
@@ -164,19 +166,23 @@ class Finding:
         return f"{self.metric} = {self.value:.3g} {self.unit or ''}{' vs threshold' + thr if thr else ''}{where}".strip()
 
 
-def _plain(o: Any) -> Any:
-    """Convert numpy scalars/arrays and tuples into JSON-ready Python values."""
+def clean_json(o: Any) -> Any:
+    """JSON-ready copy: numpy → Python, NaN/±inf → None, tuples/sets → lists, dataclasses → dicts, paths → str."""
+    if hasattr(o, "__dataclass_fields__") and not isinstance(o, type):
+        return clean_json(asdict(o))
     if isinstance(o, dict):
-        return {k: _plain(v) for k, v in o.items()}
-    if isinstance(o, (list, tuple)):
-        return [_plain(v) for v in o]
+        return {str(k): clean_json(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple, set)):
+        return [clean_json(v) for v in o]
     if isinstance(o, np.ndarray):
-        return _plain(o.tolist())
+        return clean_json(o.tolist())
+    if isinstance(o, (bool, np.bool_)):
+        return bool(o)
     if isinstance(o, np.integer):
         return int(o)
-    if isinstance(o, np.floating):
+    if isinstance(o, (float, np.floating)):
         f = float(o)
-        return None if np.isnan(f) else f
-    if isinstance(o, float) and np.isnan(o):
-        return None
+        return f if math.isfinite(f) else None
+    if isinstance(o, PurePath):
+        return str(o)
     return o

@@ -11,7 +11,7 @@ import os
 import threading
 import queue
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Iterator

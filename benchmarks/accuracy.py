@@ -299,19 +299,12 @@ def run_scenario(spec, cache: str, model_dir: str | None = None, force: bool = F
     out["analyze_s"] = round(time.perf_counter() - t1, 1)
     res_path.parent.mkdir(parents=True, exist_ok=True)
     from analyzer.atomic import write_text
+    from analyzer.types import clean_json
 
-    write_text(res_path, json.dumps(out, default=_plain))
+    write_text(res_path, json.dumps(clean_json(out)))
     out["cached"] = False
     return out
 
-
-def _plain(o):
-    """json.dumps default: numpy values as the pose-track writer does, sets as sorted lists."""
-    from analyzer.pose import _json_default
-
-    if isinstance(o, set):
-        return sorted(o)
-    return _json_default(o)
 
 
 def _safe_run(spec, cache, model_dir, force):
@@ -563,9 +556,10 @@ def main(argv: list[str] | None = None) -> int:
                       "detection": {k: v["mean"] for k, v in summary["detection"].items()}}, indent=1))
     if not a.no_write:
         from analyzer.atomic import write_text
+        from analyzer.types import clean_json
 
         a.out_dir.mkdir(parents=True, exist_ok=True)
-        write_text(a.out_dir / "accuracy.json", json.dumps(doc, indent=1, default=_plain))
+        write_text(a.out_dir / "accuracy.json", json.dumps(clean_json(doc), indent=1))
         write_text(a.out_dir / "ACCURACY.md", render_markdown(summary, ordered, meta))
         print(f"wrote {a.out_dir / 'ACCURACY.md'} and {a.out_dir / 'accuracy.json'}", file=sys.stderr)
     return 0 if summary["n_crashed"] == 0 else 1

@@ -47,3 +47,12 @@ def realclip(name: str) -> Path:
     if not p.is_file():
         pytest.skip("../shared/realclips is not available")
     return p
+
+
+@pytest.fixture(scope="session")
+def side_sample() -> Path:
+    """The first bundled side-view sample clip (a person the model finds)."""
+    clips = sorted(SAMPLES.glob("*side*.mp4"))
+    if not clips:
+        pytest.skip("no side-view sample clip")
+    return clips[0]

@@ -25,11 +25,8 @@ def cli(*args, env=None, timeout=600):
 
 
 @pytest.fixture(scope="module")
-def quickstart_clip():
-    clips = sorted(SAMPLES.glob("*side*.mp4"))
-    if not clips:
-        pytest.skip("no sample clip yet")
-    return clips[0]
+def quickstart_clip(side_sample):
+    return side_sample
 
 
 @pytest.fixture(scope="module")

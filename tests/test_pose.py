@@ -8,15 +8,11 @@ from analyzer import landmarks as L
 from analyzer.pose import PoseEstimator, PoseSettings, PoseTrack, TrackBuilder
 from analyzer.video import FileSource, probe, write_rotated_copy
 
-from conftest import SAMPLES
 
 
 @pytest.fixture(scope="module")
-def person_clip():
-    clips = sorted(SAMPLES.glob("*side*.mp4"))
-    if not clips:
-        pytest.skip("no sample clip yet")
-    return clips[0]
+def person_clip(side_sample):
+    return side_sample
 
 
 def _run(path, model_path, n=None, settings=PoseSettings()):

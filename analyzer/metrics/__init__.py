@@ -5,8 +5,6 @@ the view can't measure is ``MetricValue.not_measurable`` ("not measurable from t
 """
 from __future__ import annotations
 
-import numpy as np
-
 from .. import segment as S
 from ..types import Context, MetricSet, MetricValue
 from . import common, hinge, running, squat, valgus

@@ -105,8 +105,3 @@ def valid_reps(ctx: Context) -> list[Rep]:
 def baseline_slice(ctx: Context) -> slice | None:
     return slice(*ctx.baseline) if ctx.baseline else None
 
-
-def nanmed(x) -> float:
-    x = np.asarray(x, float)
-    ok = np.isfinite(x)
-    return float(np.median(x[ok])) if ok.any() else float("nan")

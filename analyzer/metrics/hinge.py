@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import landmarks as L
 from .. import segment as S
+from ..geometry import finite_median
 from ..types import Context, MetricSet
 from . import common as C
 
@@ -161,7 +162,7 @@ def compute(clean, ctx: Context, kin: dict, ms: MetricSet) -> None:
     bsl = C.baseline_slice(ctx)
     MH = S.mid_hip(clean.xy)
     L_thigh = S.thigh_length(clean.xy)
-    mh0 = C.nanmed(MH[bsl, 0]) if bsl else (C.nanmed(MH[reps[0].start - 3:reps[0].start, 0]) if reps else np.nan)
+    mh0 = finite_median(MH[bsl, 0]) if bsl else (finite_median(MH[reps[0].start - 3:reps[0].start, 0]) if reps else np.nan)
     hback = -d * (MH[:, 0] - mh0) / L_thigh
     trunk, hta = kin["trunk_angle"], kin[f"hip_trunk_angle_{near}"]
     ms.series["hip_back"] = hback
@@ -170,7 +171,7 @@ def compute(clean, ctx: Context, kin: dict, ms: MetricSet) -> None:
     # --- posture proxy: ΔLCP and Δσ at the bottom of each rep -------------------------------
     bottoms = [r.bottom for r in reps]
     if has_mask and bsl is not None and np.isfinite(lcp[bsl]).sum() >= 3:
-        lcp0, sig0 = C.nanmed(lcp[bsl]), C.nanmed(sig[bsl])
+        lcp0, sig0 = finite_median(lcp[bsl]), finite_median(sig[bsl])
         floor = max(2.0 * float(np.nanstd(lcp[bsl])), LCP_FLOOR)
         sfloor = max(2.0 * float(np.nanstd(sig[bsl])), ANGLE_FLOOR)
         dl, ds = lcp - lcp0, sig - sig0

@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import landmarks as L
 from .. import segment as S
-from ..geometry import angle_from_horizontal
+from ..geometry import angle_from_horizontal, finite_median
 from ..types import Context, MetricSet
 from . import common as C
 
@@ -58,7 +58,7 @@ def compute(clean, ctx: Context, kin: dict | None, ms: MetricSet) -> None:
         foot0 = 0.0
         if bsl is not None:
             vals = [angle_from_horizontal(xy[bsl, L.LEG[s][3]], xy[bsl, L.LEG[s][4]], d) for s in ("left", "right")]
-            foot0 = C.nanmed(np.concatenate(vals))
+            foot0 = finite_median(np.concatenate(vals))
             foot0 = 0.0 if not np.isfinite(foot0) else foot0
         sa = [x - foot0 for x in sa]
         c = C.landmark_confidence(clean, fr, (L.L_HEEL, L.R_HEEL, L.L_KNEE, L.R_KNEE)) * (0.5 if low_fps else 1.0)
@@ -69,14 +69,14 @@ def compute(clean, ctx: Context, kin: dict | None, ms: MetricSet) -> None:
         ms.add(C.make("strike_angle", sa, fr, t, confidence=c * 0.8,
                       extra={**ex, "relative_to_standing": bsl is not None}, relative_to_baseline=bsl is not None))
         tr = kin["trunk_angle"]
-        ms.add(C.make("trunk_lean", [], [], t, value=C.nanmed(tr), confidence=C.landmark_confidence(
+        ms.add(C.make("trunk_lean", [], [], t, value=finite_median(tr), confidence=C.landmark_confidence(
             clean, range(len(t)), (L.L_SHOULDER, L.R_SHOULDER, L.L_HIP, L.R_HIP))))
     else:
         for i in SIDE_IDS:
             ms.add(C.not_measurable(i))
     if view in ("front", "back"):
         mids = S.midstance_frontal(xy, t, fs)
-        hw = S._nanmedian(np.abs(xy[:, L.L_HIP, 0] - xy[:, L.R_HIP, 0]))
+        hw = finite_median(np.abs(xy[:, L.L_HIP, 0] - xy[:, L.R_HIP, 0]))
         cpd = {"left": [], "right": []}
         sw, fr = [], []
         for foot, i in mids:

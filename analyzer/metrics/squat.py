@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import landmarks as L
 from .. import segment as S
-from ..geometry import midpoint, segment_length
+from ..geometry import finite_median, midpoint, segment_length
 from ..types import Context, MetricSet
 from . import common as C
 
@@ -48,7 +48,7 @@ def compute_sagittal(clean, ctx: Context, kin: dict, ms: MetricSet) -> None:
     v, f = _rep_extreme(kin[f"depth_angle_{near}"], reps, np.nanmin)
     ms.add(C.make("depth_angle", v, f, t, confidence=conf(f, (hip, knee)),
                   extra={"parallel_or_below": [None if x is None else x <= 0 for x in v], "approx": True}))
-    Lfoot = S._nanmedian(segment_length(xy[:, heel], xy[:, foot]))
+    Lfoot = finite_median(segment_length(xy[:, heel], xy[:, foot]))
     kt = d * (xy[:, knee, 0] - xy[:, foot, 0]) / Lfoot
     v, f = _rep_extreme(kt, reps)
     ms.add(C.make("knee_travel", v, f, t, confidence=conf(f, (knee, foot)), extra={"report_only": True}))
@@ -56,7 +56,7 @@ def compute_sagittal(clean, ctx: Context, kin: dict, ms: MetricSet) -> None:
     bsl = C.baseline_slice(ctx)
     if bsl is not None:
         Lsh = float(np.nanpercentile(segment_length(xy[:, knee], xy[:, ankle]), 90))
-        lift = (C.nanmed(xy[bsl, heel, 1]) - xy[:, heel, 1]) / Lsh
+        lift = (finite_median(xy[bsl, heel, 1]) - xy[:, heel, 1]) / Lsh
         ms.series["heel_lift"] = lift
         v, f = _rep_extreme(lift, reps)
         n = max(1, int(np.ceil(HEEL_LIFT_S * clean.fs)))
@@ -88,7 +88,7 @@ def compute_lateral_shift(clean, ctx: Context, ms: MetricSet) -> None:
     sgn = 1.0 if ctx.view == "front" else -1.0  # subject's left is image +x from the front
     MH = S.mid_hip(xy)
     MA = midpoint(xy[:, L.L_ANKLE], xy[:, L.R_ANKLE])
-    hw = S._nanmedian(np.abs(xy[:, L.L_HIP, 0] - xy[:, L.R_HIP, 0]))
+    hw = finite_median(np.abs(xy[:, L.L_HIP, 0] - xy[:, L.R_HIP, 0]))
     ls = sgn * (MH[:, 0] - MA[:, 0]) / hw
     ms.series["lateral_shift"] = ls
     vals = ls[b] if b else np.array([])

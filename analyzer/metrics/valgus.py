@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import landmarks as L
 from .. import segment as S
-from ..geometry import angle3, signed_distance_to_line
+from ..geometry import angle3, finite_median, signed_distance_to_line
 from ..types import Context, MetricSet
 from . import common as C
 
@@ -44,7 +44,7 @@ def fppa_frames(xy: np.ndarray, reps, side: str, ref_slice: slice | None) -> lis
     thigh length is ≥ MIN_THIGH_FRACTION of standing (of the clip's 95th percentile without a baseline)."""
     h, k = L.LEG[side][:2]
     thigh = np.linalg.norm(xy[:, h] - xy[:, k], axis=-1)
-    ref = C.nanmed(thigh[ref_slice]) if ref_slice is not None else np.nan
+    ref = finite_median(thigh[ref_slice]) if ref_slice is not None else np.nan
     if not np.isfinite(ref):
         ref = np.nanpercentile(thigh, 95) if np.isfinite(thigh).any() else np.nan
     out = []
@@ -76,7 +76,7 @@ def compute(clean, ctx: Context, ms: MetricSet) -> None:
                                         "on-screen length (the bottom unless the thigh points at the camera)",
                              "at_bottom": [a == b for a, b in zip(at, bottoms)]}))
         if bsl is not None:
-            f0, d0 = C.nanmed(f[bsl]), C.nanmed(dk[bsl])
+            f0, d0 = finite_median(f[bsl]), finite_median(dk[bsl])
             ms.add(C.make(f"fppa_delta_{side}", (f - f0)[at] if at else [], at, t, confidence=conf,
                           relative_to_baseline=True, extra={"standing_fppa": f0}))
             mkd = (dk - d0) / Lg

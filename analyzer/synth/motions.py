@@ -14,7 +14,7 @@ forward kinematics of designed joint-angle cycles; the stance foot is kept on th
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 import numpy as np
 from scipy.interpolate import CubicSpline

@@ -9,7 +9,7 @@ part in the z-test, so the floor clips feet and props occlude nothing in front.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import cv2
 import numpy as np

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .body import PELVIS_MORPH_TILT, Skeleton, fppa_3d
+from .body import Skeleton, fppa_3d
 from .camera import Camera, view_kind
 from .motions import VALGUS_REF_KNEE
 
