@@ -219,8 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         typer.echo(f"error: {exc}", err=True)
         return exc.exit_code
     except KeyboardInterrupt:
-        typer.echo("interrupted: the analysis was stopped; no outputs were written.", err=True)
-        return Interrupted.exit_code
+        return _interrupted(debug)
     except Exception as exc:  # click usage errors and the unexpected
         import click
 
@@ -228,29 +227,47 @@ def main(argv: list[str] | None = None) -> int:
             exc.show()
             return exc.exit_code
         if isinstance(exc, click.exceptions.Abort):
-            typer.echo("interrupted: the analysis was stopped; no outputs were written.", err=True)
-            return Interrupted.exit_code
+            return _interrupted(debug)
         if debug:
             raise
         typer.echo(f"internal error: {type(exc).__name__}: {exc}. Please report it (HINGE_DEBUG=1 shows details).",
                    err=True)
         return 70
     if rc == Interrupted.exit_code:  # typer turns KeyboardInterrupt into Exit(130) and *returns* it
-        typer.echo("interrupted: the analysis was stopped; no outputs were written.", err=True)
-        return rc
+        return _interrupted(debug)
     return rc if isinstance(rc, int) else 0
 
 
+def _interrupted(debug: bool) -> int:
+    """Say the run was stopped. An interrupt can land inside a native object's constructor (e.g. a
+    MediaPipe image), whose ``__del__`` then fails while the traceback is freed; Python would print that
+    as "Exception ignored … Traceback" after our message, so such reports are dropped from here on."""
+    if not debug:
+        sys.unraisablehook = lambda unraisable: None
+    typer.echo("interrupted: the analysis was stopped; no outputs were written.", err=True)
+    return Interrupted.exit_code
+
+
 def _sigterm_as_interrupt() -> None:
-    """Let SIGTERM (kill, a batch runner, a closed app) unwind like Ctrl-C, so temp outputs are removed."""
+    """Let SIGTERM (kill, a batch runner, a closed app) unwind like Ctrl-C, so temp outputs are removed.
+
+    Both signals also silence "Exception ignored" reports from then on (see :func:`_interrupted`): the
+    half-built native object is freed while the exception unwinds, before ``main`` sees it.
+    """
     import signal
     import threading
 
     def _raise(signum, frame):
+        if os.environ.get("HINGE_DEBUG") != "1":
+            sys.unraisablehook = lambda unraisable: None
         raise KeyboardInterrupt
 
-    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
         signal.signal(signal.SIGTERM, _raise)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _raise)
 
 
 def _quiet_native_logs() -> None:
