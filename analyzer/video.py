@@ -19,6 +19,7 @@ from typing import Iterator
 import numpy as np
 
 from .errors import CameraError, NoFramesError, NoVideoStreamError, VideoOpenError
+from .threads import lower_priority
 
 log = logging.getLogger(__name__)
 
@@ -243,6 +244,7 @@ def _threaded(gen: Iterator, maxsize: int) -> Iterator:
     stop = threading.Event()
 
     def work():
+        lower_priority()
         try:
             for item in gen:
                 while not stop.is_set():

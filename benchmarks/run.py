@@ -352,9 +352,11 @@ def render_markdown(R: dict) -> str:
     T = R.get("throughput") or []
     if T:
         L += ["## (a) bare inference, (b) full CLI, (c) naive loop", "",
-              "(a) = `PoseLandmarker.detect_for_video` on frames decoded beforehand (pipeline settings: full model, "
-              "2 poses, segmentation masks, frames downscaled to ≤1280 px as the pipeline does); "
-              "(a') the same through `PoseEstimator.process`. (b) = `hinge-analyzer analyze CLIP --out OUT --no-cache --quiet` "
+              "(a) = `PoseLandmarker.detect_for_video` on frames decoded beforehand, with the landmarker the pipeline "
+              "runs on a one-person clip (full model, 1 tracked pose, segmentation masks, frames downscaled to ≤1280 px "
+              "as the pipeline does); (a') the same through `TrackRecorder.add`, which adds what the pipeline does per "
+              "frame around the model (landmark arrays, subject choice, the people count once a second and mask packing "
+              "in a side thread). (b) = `hinge-analyzer analyze CLIP --out OUT --no-cache --quiet` "
               "writing all outputs (tracks.npz, kinematics.csv, report.json/.md/.html, annotated.mp4), fps = frames / wall "
               "time of the whole process (interpreter start and model load included); (b in) = frames / `analyze()` time "
               "from report.json; (b pass) = frames / the single decode→model→overlay→encode pass (`pose_pass_s`), i.e. without "

@@ -30,7 +30,7 @@ def _landmarker(model_path: str, settings, running_mode: str = "VIDEO"):
     return vision.PoseLandmarker.create_from_options(vision.PoseLandmarkerOptions(
         base_options=BaseOptions(model_asset_path=model_path),
         running_mode=getattr(vision.RunningMode, running_mode),
-        num_poses=settings.num_poses,
+        num_poses=settings.model_num_poses,  # what the pipeline's tracker runs with on a one-person clip
         min_pose_detection_confidence=settings.min_detection_confidence,
         min_pose_presence_confidence=settings.min_presence_confidence,
         min_tracking_confidence=settings.min_tracking_confidence,
@@ -51,12 +51,12 @@ def _settings(a: dict):
 def infer(a: dict) -> dict:
     """(a) bare inference: VIDEO-mode loop on frames decoded beforehand (decoder downscale as the pipeline does).
 
-    ``raw``: ``mp.Image`` + ``detect_for_video`` only; ``estimator``: ``PoseEstimator.process``
-    (adds the per-frame landmark extraction, subject choice and mask shrink).
+    ``raw``: ``mp.Image`` + ``detect_for_video`` only; ``estimator``: ``TrackRecorder.add`` as the pipeline
+    runs it (adds landmark extraction, subject choice, the people count and mask packing in its side thread).
     """
     import mediapipe as mp
 
-    from analyzer.pose import PoseEstimator
+    from analyzer.pose import TrackRecorder
     from analyzer.video import FileSource
 
     s = _settings(a)
@@ -79,10 +79,10 @@ def infer(a: dict) -> dict:
             out["raw_cpu_per_wall"].append((_cpu() - c0) / dt)
             lm.close()
         if a.get("estimator", True):
-            with PoseEstimator(a["model_path"], s) as est:
+            with TrackRecorder(a["model_path"], s) as rec:
                 c0, t0 = _cpu(), time.perf_counter()
                 for img, t in frames:
-                    est.process(img, t, (W, H))
+                    rec.add(img, t, (W, H))
                 dt = time.perf_counter() - t0
             out["est_fps"].append(len(frames) / dt)
             out["est_cpu_per_wall"].append((_cpu() - c0) / dt)
@@ -266,7 +266,7 @@ def passprofile(a: dict) -> dict:
     from analyzer import models
 
     acc = {"model": 0.0, "wait_decode": 0.0, "wait_encode": 0.0}
-    orig_iter, orig_put, orig_proc = P.FileSource.__iter__, P._OverlayWriter.put, P.PoseEstimator.process
+    orig_iter, orig_put, orig_proc = P.FileSource.__iter__, P._OverlayWriter.put, P.TrackRecorder.add
 
     def it(self):
         g = orig_iter(self)
@@ -290,7 +290,7 @@ def passprofile(a: dict) -> dict:
         acc["model"] += time.perf_counter() - t0
         return r
 
-    P.FileSource.__iter__, P._OverlayWriter.put, P.PoseEstimator.process = it, put, proc
+    P.FileSource.__iter__, P._OverlayWriter.put, P.TrackRecorder.add = it, put, proc
     info = P.probe(a["clip"])
     s = P.AnalyzeOptions().pose_settings()
     t0, c0 = time.perf_counter(), _cpu()

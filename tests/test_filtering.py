@@ -274,3 +274,73 @@ def test_hampel_in_blocks_equals_one_pass(monkeypatch):
     np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(ma, mb)
     assert ma[500, 1, 0]
+
+
+# -- array code = the straightforward versions (tests/reference_impl.py) ------------------------
+def _legs_swapped_in_runs(xy: np.ndarray, rng, n_runs: int) -> np.ndarray:
+    """Copy of (T, 33, 2) ``xy`` with the leg labels exchanged on ``n_runs`` random runs of frames."""
+    xy = xy.copy()
+    T = len(xy)
+    for _ in range(n_runs):
+        a = int(rng.integers(0, T))
+        rows = np.zeros(T, bool)
+        rows[a:a + int(rng.integers(1, 40))] = True
+        xy = swap_leg_columns(xy, rows)
+    return xy
+
+
+@pytest.mark.parametrize("window", [3, 5, 7, 11])
+def test_hampel_equals_nanmedian_reference(monkeypatch, window):
+    import analyzer.filtering as F
+    from reference_impl import hampel_ref
+
+    rng = np.random.default_rng(window)
+    monkeypatch.setattr(F, "_HAMPEL_BLOCK", 37)  # many block boundaries
+    for trial in range(20):
+        T = int(rng.integers(1, 200))
+        x = np.cumsum(rng.normal(0, 3, (T, 5, 2)), axis=0)
+        x[rng.random(x.shape) < rng.uniform(0, 0.6)] = np.nan
+        x[rng.random(x.shape) < 0.03] += 80.0  # spikes
+        x[:, 4] = np.nan  # an element never seen
+        x[T // 2, 0, 0] = 0.0  # a run of equal values: MAD = 0
+        for shape in (x, x[:, :, 0], x[:, 0, 0]):
+            for replace in ("median", "nan"):
+                a, ma = hampel(shape, window, 3.0, return_mask=True, replace=replace)
+                b, mb = hampel_ref(shape, window, 3.0, return_mask=True, replace=replace)
+                np.testing.assert_array_equal(a, b)
+                np.testing.assert_array_equal(ma, mb)
+
+
+@pytest.mark.parametrize("kw", [{}, {"predict": False}, {"ratio": 0.8}, {"max_dt": 0.05, "min_points": 4}])
+def test_fix_leg_swaps_equals_frame_by_frame_reference(kw):
+    from reference_impl import fix_leg_swaps_ref
+
+    rng = np.random.default_rng(len(kw))
+    n_fixed = 0
+    for trial in range(40):
+        T = int(rng.integers(1, 300))
+        t = np.cumsum(rng.uniform(0.01, 0.08, T)) if trial % 2 else np.arange(T) / FS
+        xy = np.cumsum(rng.normal(0, 4, (T, 33, 2)), axis=0) + rng.uniform(100, 500, (1, 33, 2))
+        xy[rng.random((T, 33)) < rng.uniform(0, 0.4)] = np.nan
+        if trial % 5 == 0:
+            xy[rng.random((T, 33, 2)) < 0.05] = np.nan  # single coordinates
+        xy = _legs_swapped_in_runs(xy, rng, int(rng.integers(0, 8)))
+        a, sa = fix_leg_swaps(xy, t, **kw)
+        b, sb = fix_leg_swaps_ref(xy, t, **kw)
+        np.testing.assert_array_equal(sa, sb)
+        np.testing.assert_array_equal(a, b)
+        n_fixed += int(sa.sum())
+    assert n_fixed > 50  # the data did exercise the swap path
+
+
+def test_butter_lowpass_equals_run_by_run_reference():
+    from reference_impl import butter_lowpass_ref
+
+    rng = np.random.default_rng(5)
+    x = np.cumsum(rng.normal(0, 2, (600, 33, 2)), axis=0)
+    for k in range(33):  # shared and individual gaps, some shorter than the filter's padding
+        for _ in range(int(rng.integers(0, 6))):
+            a = int(rng.integers(0, 600))
+            x[a:a + int(rng.integers(1, 30)), k if k % 3 else slice(0, 33, 3)] = np.nan
+    for fs in (30.0, 60.0):
+        np.testing.assert_array_equal(butter_lowpass(x, fs, 6.0), butter_lowpass_ref(x, fs, 6.0))

@@ -85,3 +85,119 @@ def test_back_contour_geometry():
         res.append(lcp)
         assert np.isfinite(lcp) and np.isfinite(sigma) and pts.shape[1] == 2
     assert res[0] < -0.03 and res[1] > res[0] + 0.05
+
+
+# -- batch contour = one frame at a time (tests/reference_impl.py) ----------------------------------
+@pytest.fixture(scope="module")
+def lumbar_clean(lumbar_first):
+    return make_clean(lumbar_first, "side", 1, masks=True)
+
+
+def _same(a: np.ndarray, b: np.ndarray, atol: float = 1e-9) -> None:
+    np.testing.assert_array_equal(np.isnan(a), np.isnan(b))
+    np.testing.assert_allclose(a[np.isfinite(a)], b[np.isfinite(b)], rtol=0, atol=atol)
+
+
+@pytest.mark.parametrize("direction", [1, -1])
+def test_contour_series_equals_back_contour_per_frame(lumbar_clean, monkeypatch, direction):
+    import analyzer.metrics.hinge as H
+    from reference_impl import contour_series_ref
+
+    monkeypatch.setattr(H, "_BLOCK", 50)  # several blocks, decoded ahead by the helper thread
+    lcp, sig = H.contour_series(lumbar_clean, direction)
+    ref_lcp, ref_sig = contour_series_ref(lumbar_clean, direction)
+    assert np.isfinite(ref_lcp).mean() > 0.5
+    _same(lcp, ref_lcp)
+    _same(sig, ref_sig, atol=1e-7)  # degrees
+    some = np.arange(3, len(lcp), 7)
+    part, _ = H.contour_series(lumbar_clean, direction, frames=some)
+    _same(part[some], ref_lcp[some])
+    assert np.isnan(np.delete(part, some)).all()
+
+
+def test_back_contours_any_mask_width_and_store(lumbar_clean):
+    """Masks whose width is not a whole number of bytes, missing masks, and a store read only via get()."""
+    from analyzer import segment as S
+    from analyzer.metrics.hinge import back_contours
+    from analyzer.pose import MaskStore
+
+    st = lumbar_clean.masks
+    T = len(lumbar_clean)
+    full = np.stack([st.get(i) for i in range(T)])
+    h, w = st.shape
+    MH, MS = S.mid_hip(lumbar_clean.xy), S.mid_shoulder(lumbar_clean.xy)
+    valid = np.arange(T) % 5 != 0
+
+    class GetOnly:  # the MaskStore interface without its packed rows
+        def __init__(self, store):
+            self.shape, self.valid, self.get = store.shape, store.valid, store.get
+
+    for ww in (w, w - 3):
+        store = MaskStore((h, ww), np.packbits(full[:, :, :ww].reshape(T, -1), axis=1), valid)
+        scale = (ww / lumbar_clean.width, h / lumbar_clean.height)
+        fr = np.flatnonzero(valid)
+        ref = np.array([back_contour(store.get(i), scale, MH[i], MS[i], 1)[0] for i in fr])
+        for s in (store, GetOnly(store)):
+            lcp, _ = back_contours(s, fr, scale, MH[fr], MS[fr], 1)
+            _same(lcp, ref)
+        assert np.isfinite(ref).sum() > len(fr) / 2
+
+
+@pytest.mark.parametrize("which", ["lumbar", "hip", "blank"])
+def test_hinge_metrics_same_as_with_contour_on_every_frame(lumbar_first, hip_first, monkeypatch, which):
+    """The contour is computed only on the frames the metrics read; the results are those of every frame."""
+    import dataclasses
+
+    import analyzer.metrics.hinge as H
+    from analyzer.filtering import clean_track
+    from analyzer.pose import MaskStore
+    from analyzer.types import clean_json
+    from synthetic_tracks import make_track
+
+    tr = make_track(lumbar_first if which != "hip" else hip_first, "side", 1, masks=True)
+    if which == "blank":  # masks present but empty: no outline anywhere
+        tr = dataclasses.replace(tr, masks=MaskStore(tr.masks.shape, np.zeros((len(tr), tr.masks.nbytes_row), np.uint8)))
+    c = clean_track(tr)
+    ctx = detect_context(c)
+    fast = compute_metrics(c, ctx)
+    every = H.contour_series
+    monkeypatch.setattr(H, "contour_series", lambda clean, d, frames=None: every(clean, d))
+    full = compute_metrics(c, ctx)
+    assert clean_json(fast.values) == clean_json(full.values)
+    assert clean_json(fast.per_rep_rows) == clean_json(full.per_rep_rows)
+    lcp = fast.get("lcp_delta")
+    if which == "blank":
+        assert lcp.status == "insufficient_data" and "outline" in lcp.reason
+    else:
+        assert lcp.status == "ok"
+        seen = np.isfinite(fast.series["lcp_delta"])
+        np.testing.assert_array_equal(fast.series["lcp_delta"][seen], full.series["lcp_delta"][seen])
+
+
+def test_onset_equals_frame_by_frame_scan():
+    from analyzer.metrics.hinge import onset
+    from reference_impl import onset_ref
+
+    rng = np.random.default_rng(11)
+    hits = 0
+    for _ in range(400):
+        T = int(rng.integers(5, 120))
+        x = np.cumsum(rng.normal(0, 1, T))
+        x[rng.random(T) < 0.1] = np.nan
+        base = np.arange(0, int(rng.integers(0, min(10, T))))
+        lo, hi = int(rng.integers(0, T)), int(rng.integers(0, T + 5))
+        fs = float(rng.choice([10.0, 30.0, 60.0]))
+        got = onset(x, base, lo, hi, 0.5, fs)
+        assert got == onset_ref(x, base, lo, hi, 0.5, fs)
+        hits += got is not None
+    assert hits > 50
+
+
+def test_contour_found_scans_the_frames_not_yet_computed(lumbar_clean):
+    from analyzer.metrics.hinge import _contour_found
+
+    T = len(lumbar_clean)
+    none = np.full(T, np.nan)
+    assert _contour_found(lumbar_clean, 1, none, np.array([], int))  # found on other frames
+    assert not _contour_found(lumbar_clean, 1, none, np.arange(T))  # every frame done, none found
+    assert not _contour_found(lumbar_clean, 0, none, np.array([], int))  # no facing direction
