@@ -80,6 +80,18 @@ def frames_noise(n: int, w: int, h: int, seed: int = 0) -> list[np.ndarray]:
     return out
 
 
+#: Frames of :func:`long_blobs`: long enough that a signal or a second run lands mid-analysis even when the
+#: pose pass runs at ~150 fps (no person: the detector alone), ≈ 20 s here.
+LONG_FRAMES = 3000
+
+
+def long_blobs(path: Path) -> Path:
+    """A ``LONG_FRAMES``-frame 320×240 clip of moving blobs (600 frames played 5 times), made once."""
+    if not path.exists():
+        encode(path, frames_noise(600, 320, 240) * (LONG_FRAMES // 600), fmt="mp4")
+    return path
+
+
 def encode(path: Path, frames, *, fps: float = 30, fmt: str | None = None, codec: str = "libx264",
            times: list[float] | None = None, options: dict | None = None, container_options: dict | None = None,
            pix_fmt: str = "yuv420p") -> Path:

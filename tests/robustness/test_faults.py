@@ -196,9 +196,7 @@ def test_disk_full_for_real_on_a_tiny_tmpfs(tmp_path, tiny_tmpfs, model_path):
 # ---------------------------------------------------------------------------
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_interrupt_mid_analysis_leaves_no_outputs(tmp_path_factory, tmp_path, model_path, sig):
-    long_clip = tmp_path_factory.getbasetemp() / "long-blobs.mp4"
-    if not long_clip.exists():
-        I.encode(long_clip, I.frames_noise(600, 320, 240), fmt="mp4")
+    long_clip = I.long_blobs(tmp_path_factory.getbasetemp() / "long-blobs.mp4")
     out = tmp_path / "out"
     env = dict(os.environ)
     env.pop("HINGE_DEBUG", None)
@@ -211,7 +209,7 @@ def test_interrupt_mid_analysis_leaves_no_outputs(tmp_path_factory, tmp_path, mo
     deadline = time.monotonic() + 120
     done = 0
     while time.monotonic() < deadline and proc.poll() is None:
-        m = re.findall(rb"analysing:.*?(\d+)/600", bytes(buf))
+        m = re.findall(rb"analysing:.*?(\d+)/%d" % I.LONG_FRAMES, bytes(buf))
         done = int(m[-1]) if m else 0
         if done >= 20:
             break

@@ -112,9 +112,7 @@ def test_folder_locked_by_another_run(clip, tmp_path, model_path):
 
 def test_two_cli_runs_at_once(tmp_path_factory, tmp_path, model_path):
     """Run A is mid-analysis when run B starts on the same folder: B is refused, A is unaffected."""
-    long_clip = tmp_path_factory.getbasetemp() / "long-blobs-outputs.mp4"
-    if not long_clip.exists():
-        I.encode(long_clip, I.frames_noise(600, 320, 240), fmt="mp4")
+    long_clip = I.long_blobs(tmp_path_factory.getbasetemp() / "long-blobs-outputs.mp4")
     out = tmp_path / "out"
     a = subprocess.Popen([*cli_cmd(), "analyze", str(long_clip), "--out", str(out), "--no-cache"],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
@@ -124,7 +122,7 @@ def test_two_cli_runs_at_once(tmp_path_factory, tmp_path, model_path):
     reader.start()
     try:
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and a.poll() is None and not re.search(rb"analysing:.*?[1-9]\d*/600", bytes(buf)):
+        while time.monotonic() < deadline and a.poll() is None and not re.search(rb"analysing:.*?[1-9]\d*/%d" % I.LONG_FRAMES, bytes(buf)):
             time.sleep(0.05)
         assert a.poll() is None, bytes(buf)[-500:]
         r = run_cli("analyze", long_clip, "--out", out, "--quiet", cwd=tmp_path)
