@@ -391,6 +391,7 @@ class PoseEstimator:
             self._lm = None
             self._tracking = self.settings.num_poses
             self._lm = self._create(self._tracking, True, self.settings.masks)
+            self._first = True  # its first inference prints set-up chatter too
             self._check_lm.close()
             self._check_lm = None
             self.escalated_at = self._i

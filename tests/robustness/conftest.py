@@ -28,6 +28,14 @@ def cli_cmd() -> list[str]:
     return [str(EXE)] if EXE.exists() else [sys.executable, "-m", "analyzer"]
 
 
+def as_in_a_terminal() -> None:
+    """``preexec_fn`` for a CLI child that must see Ctrl-C: SIGINT back to its default. A test run started
+    in the background (``cmd &`` in a script) inherits SIGINT ignored, and the CLI rightly keeps it so."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @dataclass
 class Run:
     args: list[str]

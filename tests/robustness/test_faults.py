@@ -21,7 +21,7 @@ from analyzer.errors import ModelDownloadError, ModelInvalidError, ModelNotFound
 from analyzer.pipeline import AnalyzeOptions, analyze
 
 from . import inputs as I
-from .conftest import ROOT, assert_clean_failure, assert_no_outputs, cli_cmd, files_in, run_cli
+from .conftest import ROOT, as_in_a_terminal, assert_clean_failure, assert_no_outputs, cli_cmd, files_in, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -201,7 +201,8 @@ def test_interrupt_mid_analysis_leaves_no_outputs(tmp_path_factory, tmp_path, mo
     env = dict(os.environ)
     env.pop("HINGE_DEBUG", None)
     proc = subprocess.Popen([*cli_cmd(), "analyze", str(long_clip), "--out", str(out), "--no-cache"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path,
+                            preexec_fn=as_in_a_terminal)
     buf = bytearray()
     reader = threading.Thread(target=lambda: [buf.extend(c) for c in iter(lambda: proc.stderr.read1(4096), b"")],
                               daemon=True)

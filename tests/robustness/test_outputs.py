@@ -17,7 +17,7 @@ from analyzer.atomic import OutputSet
 from analyzer.errors import NoPersonError, OutputError, VideoOpenError
 
 from . import inputs as I
-from .conftest import assert_clean_failure, assert_no_outputs, cli_cmd, files_in, run_cli
+from .conftest import as_in_a_terminal, assert_clean_failure, assert_no_outputs, cli_cmd, files_in, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +115,7 @@ def test_two_cli_runs_at_once(tmp_path_factory, tmp_path, model_path):
     long_clip = I.long_blobs(tmp_path_factory.getbasetemp() / "long-blobs-outputs.mp4")
     out = tmp_path / "out"
     a = subprocess.Popen([*cli_cmd(), "analyze", str(long_clip), "--out", str(out), "--no-cache"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path, preexec_fn=as_in_a_terminal)
     buf = bytearray()
     reader = threading.Thread(target=lambda: [buf.extend(c) for c in iter(lambda: a.stderr.read1(4096), b"")],
                               daemon=True)
