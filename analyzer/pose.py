@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import zlib
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -308,7 +309,7 @@ class PoseEstimator:
         self._tracking = settings.model_num_poses  # poses the VIDEO landmarker tracks now
         self._people = 0  # last people count (adaptive mode)
         self._next_check_t = -np.inf
-        self._pending: list[tuple[int, object]] = []  # (frame index to apply at, future/int)
+        self._pending: list[tuple[int, Future]] = []  # (frame index to apply at, people count)
         self._prev_centre: np.ndarray | None = None
         self._prev_size: float | None = None
         self.escalated_at: int | None = None  # frame from which several people were tracked
@@ -347,12 +348,11 @@ class PoseEstimator:
         return self
 
     def __exit__(self, *exc) -> None:
-        for f in self._pending:  # a count still running in the executor must end before its landmarker closes
-            if hasattr(f[1], "result"):
-                try:
-                    f[1].result()
-                except Exception:
-                    pass
+        for _, job in self._pending:  # a count still running in the executor must end before its landmarker closes
+            try:
+                job.result()
+            except Exception:
+                pass
         self._pending = []
         for name in ("_lm", "_check_lm"):
             lm = getattr(self, name)
@@ -373,19 +373,21 @@ class PoseEstimator:
             self._next_check_t = t + self.settings.people_check_s
         elif t >= self._next_check_t:
             self._next_check_t = t + self.settings.people_check_s
-            job = (self.executor.submit(self._count_people, mp_img) if self.executor is not None
-                   else self._count_people(mp_img))
+            if self.executor is not None:
+                job = self.executor.submit(self._count_people, mp_img)
+            else:
+                job = Future()
+                job.set_result(self._count_people(mp_img))
             self._pending.append((i + self.CHECK_LAG, job))
         while self._pending and self._pending[0][0] <= i and self._check_lm is not None:
             _, job = self._pending.pop(0)
-            self._apply_count(job.result() if hasattr(job, "result") else job)
+            self._apply_count(job.result())
 
     def _apply_count(self, n: int) -> None:
         self._people = n
         if n > 1 and self._tracking < self.settings.num_poses:
             for _, job in self._pending:
-                if hasattr(job, "result"):
-                    job.result()
+                job.result()
             self._pending = []
             self._lm.close()
             self._lm = None
@@ -462,9 +464,12 @@ class TrackBuilder:
 
     Landmarks go into preallocated blocks of ``BLOCK`` frames (no per-frame Python objects
     are kept) and masks are compressed as they arrive, so memory grows by ~1.2 kB per frame.
+    A mask compressed in another thread arrives as a Future: at most ``MAX_PENDING`` are waited
+    for at a time, and each is swapped for its ~200-byte result once done.
     """
 
     BLOCK = 1024
+    MAX_PENDING = 8
     _FIELDS = (("xy", (33, 2), np.float32, np.nan), ("z", (33,), np.float32, np.nan),
                ("visibility", (33,), np.float32, 0.0), ("presence", (33,), np.float32, 0.0),
                ("world", (33, 3), np.float32, np.nan))
@@ -474,7 +479,8 @@ class TrackBuilder:
         self.n_people: list[int] = []
         self._blocks: list[dict[str, np.ndarray]] = []
         self._mask_shape: tuple[int, int] | None = None
-        self._masks: list[bytes] = []
+        self._masks: list[bytes | Future] = []
+        self._pending: list[int] = []  # frames whose mask is still a Future, oldest first
 
     def add(self, t: float, pose: FramePose, packed=None, mask_shape: tuple[int, int] | None = None) -> None:
         """Append one frame. ``packed`` (bytes or a Future of them) is its mask compressed elsewhere
@@ -501,6 +507,11 @@ class TrackBuilder:
                 z = pack_mask(m)
         self._masks.append(z)
         pose.mask = pose.mask_image = None
+        if isinstance(z, Future):
+            self._pending.append(i)
+        while self._pending and (len(self._pending) > self.MAX_PENDING or self._masks[self._pending[0]].done()):
+            k = self._pending.pop(0)
+            self._masks[k] = self._masks[k].result()
 
     def build(self, width: int, height: int, fps: float, model: str, meta: dict | None = None) -> PoseTrack:
         """The recorded :class:`PoseTrack`. Hands the data over: the builder is empty afterwards, so a
@@ -514,8 +525,8 @@ class TrackBuilder:
                 out[k * self.BLOCK: k * self.BLOCK + len(part)] = part
             arr[n] = out
         self._blocks = []
-        packed = [z.result() if hasattr(z, "result") else z for z in self._masks]
-        self._masks = []
+        packed = [z.result() if isinstance(z, Future) else z for z in self._masks]
+        self._masks, self._pending = [], []
         masks = MaskStore(self._mask_shape, packed=packed) if self._mask_shape is not None else None
         t, n_people = np.asarray(self.t, np.float64), np.asarray(self.n_people, np.int8)
         self.t, self.n_people = [], []
@@ -530,10 +541,8 @@ class TrackRecorder:
 
     Only the model runs in the caller's thread. Shrinking, packing and compressing each mask, and
     the periodic people count of :class:`PoseEstimator`, run in one background thread at lower
-    priority; at most ``MAX_INFLIGHT`` masks wait for it, so memory stays bounded.
+    priority; :class:`TrackBuilder` keeps at most ``MAX_PENDING`` masks waiting, so memory stays bounded.
     """
-
-    MAX_INFLIGHT = 8
 
     def __init__(self, model_path: str | os.PathLike, settings: PoseSettings = PoseSettings()):
         self.model_path = model_path
@@ -541,7 +550,6 @@ class TrackRecorder:
         self.builder = TrackBuilder()
         self._pool = None
         self._est: PoseEstimator | None = None
-        self._inflight: list = []
 
     def __enter__(self) -> "TrackRecorder":
         from concurrent.futures import ThreadPoolExecutor
@@ -576,15 +584,7 @@ class TrackRecorder:
             img = pose.mask_image
             shape = small_mask_shape(img.height, img.width, side)
             packed = self._pool.submit(lambda im=img: pack_mask(small_mask(im.numpy_view(), side)))
-        i = len(self.builder.t)
         self.builder.add(t, pose, packed, shape)
-        if packed is not None:
-            self._inflight.append((i, packed))
-        # swap finished futures for their bytes (a Future costs more memory than its ~200 B result)
-        while self._inflight and (len(self._inflight) > self.MAX_INFLIGHT or self._inflight[0][1].done()):
-            j, fut = self._inflight.pop(0)
-            if self.builder._masks[j] is fut:
-                self.builder._masks[j] = fut.result()
         return pose
 
     def build(self, width: int, height: int, fps: float, model: str, meta: dict | None = None) -> PoseTrack:
