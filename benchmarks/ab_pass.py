@@ -7,10 +7,17 @@ and variants are interleaved run by run so a change in machine load hits them al
 - ``inputs``: bare inference fps (one tracked pose) with and without masks at model input 1280/960/640 px;
 - ``nice``: pose-pass fps with the helper threads at nice 0 / 5 / 19 / SCHED_IDLE;
 - ``preset``: pose-pass fps with the annotated video written by x264 ultrafast / superfast / veryfast;
+- ``bframes``: pose-pass fps, encoder-thread CPU and file size with the annotated video encoded without / with B-frames;
+- ``stages``: whole ``analyze()`` seconds and peak RSS with the post-pose stages (``scipy.signal`` …) imported
+  in a low-priority thread during the pass / as now, after it;
+- ``threads``: CPU ms per frame of each thread of the pose pass (``mediapipe`` = its native threads);
+- ``mask``: ms per frame and pixels changed when the person mask is shrunk bilinearly instead of area-averaged;
+- ``parallel``: bare inference fps of one landmarker on all frames against two on the two halves, in two threads;
 - ``startup``: seconds to import MediaPipe's tasks and build the pass's two landmarkers;
 - ``gil``: speed of a pure-Python thread while a PyAV decoder thread runs beside it (1.0 = unaffected).
 
-Writes ``docs/ab_pass.json`` and prints one line per figure.
+Writes ``docs/ab_pass.json`` (experiments not re-run keep their earlier results; ``when`` says when each
+ran and at what load) and prints one line per figure.
 """
 from __future__ import annotations
 
@@ -25,6 +32,8 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
@@ -34,12 +43,52 @@ sys.path.insert(0, str(HERE))
 def _pass_fps(clip: str, out: Path | None) -> float:
     import analyzer.pipeline as P
     from analyzer import models
+    from analyzer.pose_pass import pose_pass
 
     info = P.probe(clip)
     t0 = time.perf_counter()
-    track, _ = P._pose_pass(clip, info, models.resolve("full"), P.AnalyzeOptions().pose_settings(), cached=None,
-                            video_out=out, progress=None, sha="ab")
+    track, _ = pose_pass(clip, info, models.resolve("full"), P.AnalyzeOptions().pose_settings(), video_out=out,
+                         progress=None, sha="ab")
     return len(track) / (time.perf_counter() - t0)
+
+
+def _pass_threads(clip: str, out: Path) -> dict:
+    """Pose-pass fps and the CPU ms per frame of each of its threads (``ms/<thread name>``)."""
+    cpu: dict[str, float] = {}
+    stop = threading.Event()
+
+    def poll() -> None:  # threads end with the pass: keep their last reading
+        while not stop.is_set():
+            cpu.update(_thread_cpu())
+            time.sleep(0.05)
+
+    th = threading.Thread(target=poll, name="poll")
+    th.start()
+    t0 = time.perf_counter()
+    fps = _pass_fps(clip, out)
+    wall = time.perf_counter() - t0
+    stop.set()
+    th.join()
+    n = fps * wall
+    ms = {k: 1000 * v / n for k, v in cpu.items() if k != "poll"}
+    return {"fps": fps, "cpu_ms_per_frame": sum(ms.values()), **{f"ms/{k}": v for k, v in ms.items()}}
+
+
+def _thread_cpu() -> dict[str, float]:
+    """CPU seconds per live thread of this process, by Python thread name ('mediapipe' for native threads)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    names = {str(t.native_id): t.name for t in threading.enumerate()}
+    out: dict[str, float] = {}
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            stat = Path(f"/proc/self/task/{tid}/stat").read_text()
+            comm = Path(f"/proc/self/task/{tid}/comm").read_text().strip()
+        except OSError:
+            continue
+        f = stat[stat.rindex(")") + 2:].split()
+        name = "main (model)" if tid == str(os.getpid()) else names.get(tid, "mediapipe" if comm == "drishti" else comm)
+        out[name] = out.get(name, 0.0) + (int(f[11]) + int(f[12])) / tick
+    return out
 
 
 def child(exp: str, variant: str, clip: str) -> dict:
@@ -63,6 +112,109 @@ def child(exp: str, variant: str, clip: str) -> dict:
         V.H264Writer.__init__ = lambda self, *a, **k: init(self, *a, **{**k, "preset": variant})
         fps = _pass_fps(clip, out)
         return {"fps": fps, "file_mb": out.stat().st_size / 2**20}
+    if exp == "bframes":
+        import analyzer.video as V
+
+        init = V.H264Writer.__init__
+
+        def with_b(self, *a, **k):
+            init(self, *a, **k)
+            self.stream.options = {k_: v for k_, v in self.stream.options.items() if k_ != "x264-params"}
+
+        if variant == "x264 default (3)":
+            V.H264Writer.__init__ = with_b
+        r = _pass_threads(clip, out)
+        return {"fps": r["fps"], "encoder_thread_ms": r["ms/overlay-encode"], "file_mb": out.stat().st_size / 2**20}
+    if exp == "stages":
+        import importlib
+        import resource
+
+        import analyzer.pipeline as P
+        import analyzer.pose_pass as PP
+
+        if variant == "during the pass":  # import them in a low-priority thread once the model has started
+            add, started = PP.TrackRecorder.add, []
+
+            def work() -> None:
+                from analyzer.threads import lower_priority
+
+                lower_priority()
+                for m in ("context", "filtering", "kinematics", "metrics", "report", "rules"):
+                    importlib.import_module(f"analyzer.{m}")
+
+            def add_and_start(self, *a, **k):
+                r = add(self, *a, **k)
+                if not started:
+                    started.append(threading.Thread(target=work, daemon=True))
+                    started[0].start()
+                return r
+
+            PP.TrackRecorder.add = add_and_start
+        t0 = time.perf_counter()
+        res = P.analyze(clip, P.AnalyzeOptions(out_dir=out.parent / "out", use_cache=False))
+        return {"s": time.perf_counter() - t0, "pose_pass_s": res.timings["pose_pass_s"],
+                "analysis_s": res.timings["analysis_s"],
+                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    if exp == "threads":
+        return _pass_threads(clip, out)
+    if exp == "mask":
+        import cv2
+        import mediapipe as mp
+
+        from analyzer import models
+        from analyzer.pose import PoseSettings, create_landmarker, small_mask_shape
+        from analyzer.video import FileSource
+
+        interp = {"area": cv2.INTER_AREA, "bilinear": cv2.INTER_LINEAR}
+        maps = []
+        with create_landmarker(models.resolve("full"), PoseSettings(), 1, True, True) as lm:
+            for i, f in enumerate(FileSource(clip, threaded=False)):
+                r = lm.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=f.image), i * 33)
+                if r.segmentation_masks:
+                    maps.append(np.squeeze(r.segmentation_masks[0].numpy_view()).copy())
+        h, w = maps[0].shape
+        sh, sw = small_mask_shape(h, w, PoseSettings().mask_max_side)
+        out_: dict = {}
+        for name in ("area", variant):
+            t0 = time.perf_counter()
+            small = [cv2.resize(m, (sw, sh), interpolation=interp[name]) > 0.5 for m in maps]
+            out_[name] = (small, 1000 * (time.perf_counter() - t0) / len(maps))
+        ref, (got, ms) = out_["area"][0], out_[variant]
+        return {"ms": ms, "area_ms": out_["area"][1], "pixels_differing_pct": 100 * float(np.mean([np.mean(a != b) for a, b in zip(got, ref)])),
+                "person_pct": 100 * float(np.mean([b.mean() for b in ref]))}
+    if exp == "parallel":
+        import resource
+
+        import mediapipe as mp
+
+        from analyzer import models
+        from analyzer.pose import PoseSettings, create_landmarker
+        from analyzer.video import FileSource
+
+        frames = [f.image for f in FileSource(clip, threaded=False)]
+        k = int(variant.split()[0])
+        parts = [frames[j * len(frames) // k:(j + 1) * len(frames) // k] for j in range(k)]
+        lms = [create_landmarker(models.resolve("full"), PoseSettings(), 1, True, True) for _ in range(k)]
+
+        def run(lm, part):
+            for i, img in enumerate(part):
+                r = lm.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=img), i * 33)
+                if r.segmentation_masks:
+                    r.segmentation_masks[0].numpy_view()
+
+        ru0 = resource.getrusage(resource.RUSAGE_SELF)
+        t0 = time.perf_counter()
+        ths = [threading.Thread(target=run, args=(lm, p)) for lm, p in zip(lms, parts)]
+        for t in ths:
+            t.start()
+        for t in ths:
+            t.join()
+        wall = time.perf_counter() - t0
+        ru1 = resource.getrusage(resource.RUSAGE_SELF)
+        for lm in lms:
+            lm.close()
+        cpu = (ru1.ru_utime + ru1.ru_stime) - (ru0.ru_utime + ru0.ru_stime)
+        return {"fps": len(frames) / wall, "cpu_per_wall": cpu / wall}
     if exp == "startup":
         from analyzer import models
         from analyzer.pose import PoseSettings, TrackRecorder
@@ -127,6 +279,8 @@ def child(exp: str, variant: str, clip: str) -> dict:
 
 PLAN = {"inputs": ["1280/masks", "1280/none", "960/masks", "960/none", "640/masks", "640/none"],
         "nice": ["0", "5", "19", "idle"], "preset": ["ultrafast", "superfast", "veryfast"],
+        "bframes": ["none", "x264 default (3)"], "stages": ["during the pass", "after the pass"],
+        "threads": ["pose pass"], "mask": ["bilinear"], "parallel": ["1 landmarker", "2 landmarkers"],
         "startup": ["both landmarkers"], "gil": ["decoder thread"]}
 
 
@@ -147,9 +301,14 @@ def main(argv=None) -> int:
         kind, src = C.default_source()
         a.clip = str(C.make_clip("720p", 30, 10, kind=kind, src=src, tag=f"{Path(src).stem[:24]}_v1", preset="veryfast"))
     env = {**os.environ, "GLOG_minloglevel": "2"}
-    res: dict = {"clip": Path(a.clip).name, "runs": a.runs, "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
-                 "load_at_start": [round(x, 2) for x in os.getloadavg()], "results": {}}
+    res: dict = {"clip": Path(a.clip).name, "results": {}, "when": {}}
+    if a.json.is_file():  # keep the experiments not re-run now
+        old = json.loads(a.json.read_text())
+        if old.get("clip") == res["clip"] and "when" in old:
+            res = old
     for exp in a.only.split(","):
+        res["when"][exp] = {"runs": a.runs, "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+                            "load_at_start": [round(x, 2) for x in os.getloadavg()]}
         runs: dict[str, list[dict]] = {v: [] for v in PLAN[exp]}
         for _ in range(a.runs):
             for v in PLAN[exp]:  # interleaved

@@ -260,13 +260,14 @@ def _apply_one_euro(filt, xy, t):
 
 
 def passprofile(a: dict) -> dict:
-    """Where the caller thread of ``pipeline._pose_pass`` spends a frame: in the model, waiting for the
+    """Where the caller thread of ``pose_pass.pose_pass`` spends a frame: in the model, waiting for the
     decoder, or waiting for the overlay/encoder queue (ms per frame). Small waits = the stages overlap."""
     import analyzer.pipeline as P
+    import analyzer.pose_pass as PP
     from analyzer import models
 
     acc = {"model": 0.0, "wait_decode": 0.0, "wait_encode": 0.0}
-    orig_iter, orig_put, orig_proc = P.FileSource.__iter__, P._OverlayWriter.put, P.TrackRecorder.add
+    orig_iter, orig_put, orig_proc = PP.FileSource.__iter__, PP._OverlayWriter.put, PP.TrackRecorder.add
 
     def it(self):
         g = orig_iter(self)
@@ -290,12 +291,12 @@ def passprofile(a: dict) -> dict:
         acc["model"] += time.perf_counter() - t0
         return r
 
-    P.FileSource.__iter__, P._OverlayWriter.put, P.TrackRecorder.add = it, put, proc
+    PP.FileSource.__iter__, PP._OverlayWriter.put, PP.TrackRecorder.add = it, put, proc
     info = P.probe(a["clip"])
     s = P.AnalyzeOptions().pose_settings()
     t0, c0 = time.perf_counter(), _cpu()
-    tr, _ = P._pose_pass(a["clip"], info, models.resolve("full"), s, cached=None, video_out=Path(a["out"]),
-                         progress=None, sha="bench")
+    tr, _ = PP.pose_pass(a["clip"], info, models.resolve("full"), s, video_out=Path(a["out"]), progress=None,
+                         sha="bench")
     dt = time.perf_counter() - t0
     n = len(tr)
     out = {k: 1000 * v / n for k, v in acc.items()}

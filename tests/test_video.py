@@ -33,6 +33,22 @@ def test_writer_makes_browser_h264(upright):
         assert sum(1 for _ in c.decode(s)) == 12
 
 
+def test_writer_encodes_without_b_frames(tmp_path):
+    """No B-frames (decode order = display order): cheaper to encode, same file size (benchmarks/ab_pass.py)."""
+    rng = np.random.default_rng(0)
+    base = rng.integers(0, 255, (96, 128, 3), np.uint8)
+    p = tmp_path / "moving.mp4"
+    with H264Writer(p, 30, 128, 96) as w:
+        for i in range(30):  # moving content, where x264 would otherwise choose B-frames
+            w.write(np.roll(base, 3 * i, axis=1), i / 30)
+    with av.open(str(p)) as c:
+        s = c.streams.video[0]
+        pts = [pkt.pts for pkt in c.demux(s) if pkt.pts is not None]
+        assert len(pts) == 30
+        assert pts == sorted(pts)  # packets arrive in display order
+        assert [f.pict_type.name for f in c.decode(s)].count("B") == 0
+
+
 def test_variable_frame_rate_timestamps_survive(tmp_path):
     ts = np.cumsum([0, 0.033, 0.050, 0.017, 0.033, 0.100, 0.033, 0.040])
     p = tmp_path / "vfr.mp4"
