@@ -355,8 +355,8 @@ def render_markdown(R: dict) -> str:
               "(a) = `PoseLandmarker.detect_for_video` on frames decoded beforehand, with the landmarker the pipeline "
               "runs on a one-person clip (full model, 1 tracked pose, segmentation masks, frames downscaled to ≤1280 px "
               "as the pipeline does); (a') the same through `TrackRecorder.add`, which adds what the pipeline does per "
-              "frame around the model (landmark arrays, subject choice, the people count once a second and mask packing "
-              "in a side thread). (b) = `hinge-analyzer analyze CLIP --out OUT --no-cache --quiet` "
+              "frame around the model (landmark arrays, subject choice, mask shrinking and packing, and the people count "
+              "once a second in a side thread). (b) = `hinge-analyzer analyze CLIP --out OUT --no-cache --quiet` "
               "writing all outputs (tracks.npz, kinematics.csv, report.json/.md/.html, annotated.mp4), fps = frames / wall "
               "time of the whole process (interpreter start and model load included); (b in) = frames / `analyze()` time "
               "from report.json; (b pass) = frames / the single decode→model→overlay→encode pass (`pose_pass_s`), i.e. without "
@@ -426,6 +426,8 @@ def render_markdown(R: dict) -> str:
             L.append(f"| {r['model']} | {r['how']} | {_f(r['fps'])} | {_f(r['latency_ms_p50'])} | {_f(r['latency_ms_p95'])} | "
                      f"{_f(r['cpu_per_wall'], 2)} | {min(x[0] for x in r['load']):.1f}–{max(x[0] for x in r['load']):.1f} |")
         L += ["", f"Command: `{[r for r in F if r.get('available')][0]['command'] if any(r.get('available') for r in F) else ''}`", ""]
+        if R.get("live_run"):
+            L += [f"Measured in a separate run (`{R['live_run']['command']}`, {R['live_run']['started']}).", ""]
     B = R.get("batch")
     if B:
         L += ["## Batch throughput", "",

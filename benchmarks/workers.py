@@ -52,7 +52,7 @@ def infer(a: dict) -> dict:
     """(a) bare inference: VIDEO-mode loop on frames decoded beforehand (decoder downscale as the pipeline does).
 
     ``raw``: ``mp.Image`` + ``detect_for_video`` only; ``estimator``: ``TrackRecorder.add`` as the pipeline
-    runs it (adds landmark extraction, subject choice, the people count and mask packing in its side thread).
+    runs it (adds landmark extraction, subject choice, mask shrinking and packing, and the people count in its side thread).
     """
     import mediapipe as mp
 
