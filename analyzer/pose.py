@@ -66,8 +66,8 @@ def small_mask_shape(h: int, w: int, max_side: int) -> tuple[int, int]:
 def small_mask(m: np.ndarray, max_side: int) -> np.ndarray:
     """Person probability map (h, w) float → bool mask of :func:`small_mask_shape` (bilinear, > 0.5).
 
-    Bilinear sampling costs 0.2 ms for a 1280×720 map (area averaging 0.5 ms) and changes
-    0.03 % of the pixels of the area-averaged mask.
+    Bilinear sampling costs 0.09 ms for a 1280×720 map (area averaging 0.48 ms) and changes
+    0.02 % of the pixels of the area-averaged mask (``benchmarks/ab_pass.py``, experiment ``mask``).
     """
     import cv2
 
@@ -545,7 +545,7 @@ class TrackBuilder:
 class TrackRecorder:
     """Runs the pose model over a clip's frames (in order) and records its :class:`PoseTrack`.
 
-    The model and the mask packing (≈ 0.3 ms) run in the caller's thread; the periodic people
+    The model and the mask shrinking and packing (≈ 0.2 ms) run in the caller's thread; the periodic people
     count of :class:`PoseEstimator` runs in a background thread at lower priority.
     """
 

@@ -344,7 +344,7 @@ class H264Writer:
         self.stream.time_base = self.TIME_BASE
         self.stream.codec_context.time_base = self.TIME_BASE
         # One encoder thread: it runs beside the pose model, which needs a core of its own. No B-frames:
-        # 15 % less encoder time at the same file size (benchmarks/ab_pass.py).
+        # ≈ 9 % less encoder-thread CPU at 720p, same file size (benchmarks/ab_pass.py, experiment bframes).
         self.stream.options = {"crf": str(crf), "preset": preset, "threads": str(threads), "x264-params": "bframes=0"}
         self._last_pts = -1
         self.frames_written = 0

@@ -1,25 +1,52 @@
-"""The decoding pass (analyzer.pose_pass) and the work it hands to other threads."""
+"""The decoding pass (analyzer.pose_pass): the track, the overlay video, the overlay-only pass of a
+cache hit, and the mask shrink it runs per frame."""
 from __future__ import annotations
 
 import av
 import numpy as np
+import pytest
 
 from analyzer.pose import PoseSettings, small_mask, small_mask_shape
-from analyzer.pose_pass import pose_pass
-from analyzer.video import probe
+from analyzer.pose_pass import overlay_pass, pose_pass
+from analyzer.video import FileSource, probe
 
 
-def test_pass_records_every_frame_and_its_overlay(side_sample, model_path, tmp_path):
+@pytest.fixture(scope="module")
+def first_pass(side_sample, model_path, tmp_path_factory):
     info = probe(side_sample)
-    progress = []
-    out = tmp_path / "annotated.mp4"
+    progress: list[int] = []
+    out = tmp_path_factory.mktemp("pass") / "annotated.mp4"
     track, warnings = pose_pass(side_sample, info, model_path, PoseSettings(), video_out=out,
                                 progress=lambda d, t: progress.append(d), sha="x")
+    return info, track, warnings, progress, out
+
+
+def _frames(path):
+    with av.open(str(path)) as c:
+        return [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
+
+
+def test_pass_records_every_frame_and_its_overlay(first_pass):
+    info, track, warnings, progress, out = first_pass
     assert warnings == []
     assert progress == list(range(1, len(track) + 1))
     assert len(track) == track.meta["decoded_frames"] >= 0.9 * info.n_frames
-    with av.open(str(out)) as c:
-        assert sum(1 for _ in c.decode(video=0)) == len(track)
+    assert len(_frames(out)) == len(track)
+
+
+def test_overlay_pass_of_a_cache_hit_draws_the_stored_track(first_pass, side_sample, tmp_path):
+    info, track, _, progress, out = first_pass
+    again = tmp_path / "again.mp4"
+    seen: list[int] = []
+    overlay_pass(side_sample, info, track, PoseSettings(), video_out=again, progress=lambda d, t: seen.append(d))
+    assert seen == progress
+    a, b = _frames(out), _frames(again)
+    assert len(b) == len(a) == len(track)
+    src = [f.image for f in FileSource(side_sample, threaded=False)]
+    k = int(np.flatnonzero(track.detected)[len(track) // 4])
+    drawn = np.abs(b[k].astype(int) - src[k].astype(int)).max(axis=2) > 60  # the skeleton's pixels
+    assert drawn.mean() > 0.002
+    assert np.abs(b[k].astype(int) - a[k].astype(int)).mean() < 2.0  # the same overlay as the first pass drew
 
 
 def test_bilinear_mask_shrink_matches_area_averaging():
