@@ -11,6 +11,7 @@ and variants are interleaved run by run so a change in machine load hits them al
 - ``stages``: whole ``analyze()`` seconds and peak RSS with the post-pose stages (``scipy.signal`` …) imported
   in a low-priority thread during the pass / as now, after it;
 - ``threads``: CPU ms per frame of each thread of the pose pass (``mediapipe`` = its native threads);
+- ``opencv``: pose-pass fps and CPU per frame with OpenCV's own thread pool as it comes / set to one thread;
 - ``mask``: ms per frame and pixels changed when the person mask is shrunk bilinearly instead of area-averaged;
 - ``parallel``: bare inference fps of one landmarker on all frames against two on the two halves, in two threads;
 - ``startup``: seconds to import MediaPipe's tasks and build the pass's two landmarkers;
@@ -157,6 +158,13 @@ def child(exp: str, variant: str, clip: str) -> dict:
                 "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
     if exp == "threads":
         return _pass_threads(clip, out)
+    if exp == "opencv":
+        import cv2
+
+        if variant != "default":
+            cv2.setNumThreads(int(variant.split()[0]))
+        r = _pass_threads(clip, out)
+        return {"fps": r["fps"], "cpu_ms_per_frame": r["cpu_ms_per_frame"], "other_native_ms": r.get("ms/python", 0.0)}
     if exp == "mask":
         import cv2
         import mediapipe as mp
@@ -280,7 +288,7 @@ def child(exp: str, variant: str, clip: str) -> dict:
 PLAN = {"inputs": ["1280/masks", "1280/none", "960/masks", "960/none", "640/masks", "640/none"],
         "nice": ["0", "5", "19", "idle"], "preset": ["ultrafast", "superfast", "veryfast"],
         "bframes": ["none", "x264 default (3)"], "stages": ["during the pass", "after the pass"],
-        "threads": ["pose pass"], "mask": ["bilinear"], "parallel": ["1 landmarker", "2 landmarkers"],
+        "threads": ["pose pass"], "opencv": ["default", "1 thread"], "mask": ["bilinear"], "parallel": ["1 landmarker", "2 landmarkers"],
         "startup": ["both landmarkers"], "gil": ["decoder thread"]}
 
 
