@@ -188,7 +188,8 @@ def child(exp: str, variant: str, clip: str) -> dict:
             small = [cv2.resize(m, (sw, sh), interpolation=interp[name]) > 0.5 for m in maps]
             out_[name] = (small, 1000 * (time.perf_counter() - t0) / len(maps))
         ref, (got, ms) = out_["area"][0], out_[variant]
-        return {"ms": ms, "area_ms": out_["area"][1], "pixels_differing_pct": 100 * float(np.mean([np.mean(a != b) for a, b in zip(got, ref)])),
+        differing = float(np.mean([np.mean(a != b) for a, b in zip(got, ref)]))
+        return {"ms": ms, "area_ms": out_["area"][1], "pixels_differing_pct": 100 * differing,
                 "person_pct": 100 * float(np.mean([b.mean() for b in ref]))}
     if exp == "parallel":
         import resource
@@ -288,7 +289,8 @@ def child(exp: str, variant: str, clip: str) -> dict:
 PLAN = {"inputs": ["1280/masks", "1280/none", "960/masks", "960/none", "640/masks", "640/none"],
         "nice": ["0", "5", "19", "idle"], "preset": ["ultrafast", "superfast", "veryfast"],
         "bframes": ["none", "x264 default (3)"], "stages": ["during the pass", "after the pass"],
-        "threads": ["pose pass"], "opencv": ["default", "1 thread"], "mask": ["bilinear"], "parallel": ["1 landmarker", "2 landmarkers"],
+        "threads": ["pose pass"], "opencv": ["default", "1 thread"], "mask": ["bilinear"],
+        "parallel": ["1 landmarker", "2 landmarkers"],
         "startup": ["both landmarkers"], "gil": ["decoder thread"]}
 
 
