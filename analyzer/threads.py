@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import threading
 
-#: Nice increment of helper threads (decode, overlay/encode, mask packing). On two cores MediaPipe
+#: Nice increment of helper threads (decode, overlay/encode, people count). On two cores MediaPipe
 #: uses ≈ 1.1 of them; a helper that runs at equal priority delays the model's own short-lived
 #: threads, while a slightly lower one lets the model run first and still keeps the helpers busy.
 HELPER_NICE = 5
