@@ -545,7 +545,7 @@ class TrackBuilder:
 class TrackRecorder:
     """Runs the pose model over a clip's frames (in order) and records its :class:`PoseTrack`.
 
-    The model and the mask shrinking and packing (≈ 0.2 ms) run in the caller's thread; the periodic people
+    The model and the mask shrinking and packing (≈ 0.1 ms) run in the caller's thread; the periodic people
     count of :class:`PoseEstimator` runs in a background thread at lower priority.
     """
 
