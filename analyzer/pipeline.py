@@ -48,6 +48,7 @@ class AnalyzeOptions:
     write_video: bool = True
     use_cache: bool = True
     max_side: int = 1280
+    half_size_reach_px: int = 128  # see PoseSettings; 0 = the model always sees the decoded frame
     masks: bool = True
     num_poses: int = 2
     cutoff_hz: float = 6.0
@@ -56,7 +57,8 @@ class AnalyzeOptions:
     rules_path: str | None = None
 
     def pose_settings(self) -> PoseSettings:
-        return PoseSettings(model=self.model, num_poses=self.num_poses, masks=self.masks, max_side=self.max_side)
+        return PoseSettings(model=self.model, num_poses=self.num_poses, masks=self.masks, max_side=self.max_side,
+                            half_size_reach_px=self.half_size_reach_px)
 
 
 @dataclass

@@ -41,7 +41,11 @@ class PoseSettings:
     min_tracking_confidence: float = 0.5
     masks: bool = True  # segmentation mask for the back-contour proxy
     mask_max_side: int = 256  # stored mask size (px, longer side)
-    max_side: int = 1280  # frames are downscaled to this before inference
+    max_side: int = 1280  # frames are decoded at most this size (px, longer side); the overlay is drawn on them
+    #: The model gets the frame at half size while the subject's reach in the previous frame, measured at
+    #: half size, is at least this many px (:func:`use_half_size`); 0 = always the decoded size. On the real
+    #: clips decoded at 1280 px this moves landmarks no more than a 1 % resize does (benchmarks/notes.md).
+    half_size_reach_px: int = 128
 
     @property
     def adaptive(self) -> bool:
@@ -57,22 +61,53 @@ class PoseSettings:
         return json.dumps(dataclasses.asdict(self), sort_keys=True)
 
 
+#: Half-size model input only when its longer side stays at least this (px): the size of the synthetic
+#: renders the accuracy report validates (480×640).
+HALF_MIN_SIDE = 640
+
+
+def subject_reach(xy: np.ndarray) -> float:
+    """Largest distance (px) from the hip centre to any of the 33 landmarks ``xy`` (33, 2) px; NaN if unknown.
+
+    MediaPipe crops the landmark model's input around the hip centre, about 2.5 reaches wide, and
+    resamples that crop to 256×256 px; at a reach of 128 px the crop is ≈ 320 px, so nothing is lost.
+    """
+    hip = (xy[L.L_HIP] + xy[L.R_HIP]) / 2
+    d = np.linalg.norm(xy - hip, axis=1)
+    return float(np.nanmax(d)) if np.isfinite(d).any() else float("nan")
+
+
+def use_half_size(w: int, h: int, reach_px: float, reach_min: float, was_half: bool) -> bool:
+    """Whether a decoded frame of ``w`` × ``h`` px can go to the model at half size.
+
+    ``reach_px``: the subject's :func:`subject_reach` in the previous frame, in px of this frame (NaN when
+    nobody was found: then full size, so the person detector sees every pixel). Half size needs even
+    dimensions, a longer side of at least 2 × :data:`HALF_MIN_SIDE`, and a half-size reach of at least
+    ``reach_min`` (``0.9 * reach_min`` to stay at half size, so a reach near the limit does not flip sizes).
+    """
+    if reach_min <= 0 or w % 2 or h % 2 or max(w, h) < 2 * HALF_MIN_SIDE or not np.isfinite(reach_px):
+        return False
+    return reach_px / 2 >= (0.9 if was_half else 1.0) * reach_min
+
+
 def small_mask_shape(h: int, w: int, max_side: int) -> tuple[int, int]:
     """(h, w) of a mask of size (h, w) shrunk so its longer side is at most ``max_side``."""
     s = max_side / max(h, w)
     return (h, w) if s >= 1 else (max(1, int(round(h * s))), max(1, int(round(w * s))))
 
 
-def small_mask(m: np.ndarray, max_side: int) -> np.ndarray:
+def small_mask(m: np.ndarray, max_side: int, frame_hw: tuple[int, int] | None = None) -> np.ndarray:
     """Person probability map (h, w) float → bool mask of :func:`small_mask_shape` (bilinear, > 0.5).
 
-    Bilinear sampling costs 0.09 ms for a 1280×720 map (area averaging 0.48 ms) and changes
-    0.02 % of the pixels of the area-averaged mask (``benchmarks/ab_pass.py``, experiment ``mask``).
+    The shape follows ``frame_hw`` (h, w) when given (the decoded frame, so half-size and full-size model
+    inputs give masks of one shape), else the map's own. Bilinear sampling costs 0.09 ms for a 1280×720
+    map (area averaging 0.48 ms) and changes 0.02 % of the pixels of the area-averaged mask
+    (``benchmarks/ab_pass.py``, experiment ``mask``).
     """
     import cv2
 
     h, w = m.shape[:2]
-    sh, sw = small_mask_shape(h, w, max_side)
+    sh, sw = small_mask_shape(*(frame_hw or (h, w)), max_side)
     if (sh, sw) != (h, w):
         m = cv2.resize(m, (sw, sh), interpolation=cv2.INTER_LINEAR)
     return m > 0.5
@@ -354,6 +389,9 @@ class PoseEstimator:
         self._pending: list[tuple[int, Future]] = []  # (frame index to apply at, people count)
         self._prev_centre: np.ndarray | None = None
         self._prev_size: float | None = None
+        self._reach = float("nan")  # subject's reach in the previous frame, px of the original frame
+        self._half = False  # the previous frame went to the model at half size
+        self.half_frames = 0  # frames the model saw at half size
         self.escalated_at: int | None = None  # frame from which several people were tracked
 
     def _create(self, num_poses: int):
@@ -428,7 +466,8 @@ class PoseEstimator:
         """Run the model on one RGB frame shown at ``t`` seconds.
 
         ``orig_size`` (w, h) is the size the pixel coordinates refer to (defaults to the
-        image's own size, for frames that were not downscaled).
+        image's own size, for frames that were not downscaled). The model may get the frame at
+        half size (:func:`use_half_size`); its landmarks are normalised, so coordinates do not change.
         """
         import mediapipe as mp
 
@@ -436,6 +475,12 @@ class PoseEstimator:
         self._last_ms = ms
         h_img, w_img = image.shape[:2]
         W, H = orig_size or (w_img, h_img)
+        self._half = use_half_size(w_img, h_img, self._reach * w_img / W, self.settings.half_size_reach_px, self._half)
+        if self._half:
+            import cv2
+
+            image = cv2.resize(image, (w_img // 2, h_img // 2), interpolation=cv2.INTER_AREA)  # 0.08 ms at 720p
+            self.half_frames += 1
         mp_img = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(image))
         if self._counter is not None:
             self._people_check(mp_img, t)
@@ -449,6 +494,7 @@ class PoseEstimator:
         n = len(res.pose_landmarks)
         n_people = max(n, self._people) if self._tracking < self.settings.num_poses else n
         if n == 0:
+            self._reach = float("nan")
             pose = _empty_pose()
             pose.n_people = n_people
             return pose
@@ -456,13 +502,14 @@ class PoseEstimator:
         k = self._choose(cand, W, H)
         lm = res.pose_landmarks[k]
         xy = cand[k]
+        self._reach = subject_reach(xy)
         z = np.array([p.z for p in lm], np.float32)
         vis = np.array([p.visibility or 0.0 for p in lm], np.float32)
         pres = np.array([p.presence or 0.0 for p in lm], np.float32)
         world = np.array([(p.x, p.y, p.z) for p in res.pose_world_landmarks[k]], np.float32)
         mask = None
         if self.settings.masks and res.segmentation_masks:
-            mask = small_mask(res.segmentation_masks[k].numpy_view(), self.settings.mask_max_side)
+            mask = small_mask(res.segmentation_masks[k].numpy_view(), self.settings.mask_max_side, (h_img, w_img))
         return FramePose(xy, z, vis, pres, world, n_people, mask)
 
     def _choose(self, cand: list[np.ndarray], W: int, H: int) -> int:

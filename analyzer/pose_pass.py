@@ -57,7 +57,8 @@ def pose_pass(video, info: VideoInfo, model_path: Path, settings: PoseSettings, 
         warnings = [f"The file is damaged: {'; '.join(warnings)}. Only the first {done} frames were analysed."]
     meta = {"video": Path(video).name, "sha256": sha, "rotation": info.rotation, "codec": info.codec,
             "decoded_frames": done, "scale": src.scale, "mean_brightness": float(np.mean(luma)) if luma else None,
-            "several_people_from_frame": rec.estimator.escalated_at if settings.adaptive else None}
+            "several_people_from_frame": rec.estimator.escalated_at if settings.adaptive else None,
+            "model_half_size_share": rec.estimator.half_frames / done if done else None}
     track = rec.build(W, H, info.fps, settings.model, meta)
     if settings.num_poses > 1 and len(track) and int(track.n_people.max()) > 1:
         share = float((track.n_people > 1).mean())

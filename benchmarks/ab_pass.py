@@ -9,13 +9,17 @@ and variants are interleaved run by run so a change in machine load hits them al
 - ``preset``: pose-pass fps with the annotated video written by x264 ultrafast / superfast / veryfast;
 - ``bframes``: pose-pass fps, encoder-thread CPU and file size with the annotated video encoded without / with B-frames;
 - ``stages``: whole ``analyze()`` seconds and peak RSS with the post-pose stages (``scipy.signal`` …) imported
-  in a low-priority thread during the pass / as now, after it;
+  in a low-priority thread started with ``analyze()`` / during the pass / as now, after it;
 - ``threads``: CPU ms per frame of each thread of the pose pass (``mediapipe`` = its native threads);
 - ``opencv``: pose-pass fps and CPU per frame with OpenCV's own thread pool as it comes / set to one thread;
 - ``mask``: ms per frame and pixels changed when the person mask is shrunk bilinearly instead of area-averaged;
 - ``parallel``: bare inference fps of one landmarker on all frames against two on the two halves, in two threads;
 - ``startup``: seconds to import MediaPipe's tasks and build the pass's two landmarkers;
-- ``gil``: speed of a pure-Python thread while a PyAV decoder thread runs beside it (1.0 = unaffected).
+- ``gil``: speed of a pure-Python thread while a PyAV decoder thread runs beside it (1.0 = unaffected);
+- ``half``: pose-pass fps and CPU per frame with the model's input at half size while the subject is large
+  enough (``half_size_reach_px`` 128) / always at the decoded size (0);
+- ``yuv``: pose-pass fps, encoder-thread CPU and file size with the annotated video's RGB → YUV conversion
+  done by OpenCV before encoding / by PyAV (swscale) inside it.
 
 Writes ``docs/ab_pass.json`` (experiments not re-run keep their earlier results; ``when`` says when each
 ran and at what load) and prints one line per figure.
@@ -41,19 +45,20 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 
-def _pass_fps(clip: str, out: Path | None) -> float:
+def _pass_fps(clip: str, out: Path | None, **options) -> float:
+    """Pose-pass fps with the pipeline's settings (``options`` overrides fields of ``AnalyzeOptions``)."""
     import analyzer.pipeline as P
     from analyzer import models
     from analyzer.pose_pass import pose_pass
 
     info = P.probe(clip)
     t0 = time.perf_counter()
-    track, _ = pose_pass(clip, info, models.resolve("full"), P.AnalyzeOptions().pose_settings(), video_out=out,
-                         progress=None, sha="ab")
+    track, _ = pose_pass(clip, info, models.resolve("full"), P.AnalyzeOptions(**options).pose_settings(),
+                         video_out=out, progress=None, sha="ab")
     return len(track) / (time.perf_counter() - t0)
 
 
-def _pass_threads(clip: str, out: Path) -> dict:
+def _pass_threads(clip: str, out: Path, **options) -> dict:
     """Pose-pass fps and the CPU ms per frame of each of its threads (``ms/<thread name>``)."""
     cpu: dict[str, float] = {}
     stop = threading.Event()
@@ -66,7 +71,7 @@ def _pass_threads(clip: str, out: Path) -> dict:
     th = threading.Thread(target=poll, name="poll")
     th.start()
     t0 = time.perf_counter()
-    fps = _pass_fps(clip, out)
+    fps = _pass_fps(clip, out, **options)
     wall = time.perf_counter() - t0
     stop.set()
     th.join()
@@ -133,15 +138,17 @@ def child(exp: str, variant: str, clip: str) -> dict:
         import analyzer.pipeline as P
         import analyzer.pose_pass as PP
 
+        def work() -> None:
+            from analyzer.threads import lower_priority
+
+            lower_priority()
+            for m in ("context", "filtering", "kinematics", "metrics", "report", "rules"):
+                importlib.import_module(f"analyzer.{m}")
+
+        if variant == "at the start":  # in a thread started with analyze(), beside MediaPipe's import and set-up
+            threading.Thread(target=work, daemon=True).start()
         if variant == "during the pass":  # import them in a low-priority thread once the model has started
             add, started = PP.TrackRecorder.add, []
-
-            def work() -> None:
-                from analyzer.threads import lower_priority
-
-                lower_priority()
-                for m in ("context", "filtering", "kinematics", "metrics", "report", "rules"):
-                    importlib.import_module(f"analyzer.{m}")
 
             def add_and_start(self, *a, **k):
                 r = add(self, *a, **k)
@@ -158,6 +165,19 @@ def child(exp: str, variant: str, clip: str) -> dict:
                 "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
     if exp == "threads":
         return _pass_threads(clip, out)
+    if exp == "half":
+        r = _pass_threads(clip, out, half_size_reach_px=int(variant.split()[-1]))
+        return {"fps": r["fps"], "cpu_ms_per_frame": r["cpu_ms_per_frame"], "model_thread_ms": r["ms/main (model)"],
+                "mediapipe_ms": r.get("ms/mediapipe", 0.0)}
+    if exp == "yuv":
+        import av
+
+        import analyzer.video as V
+
+        if variant == "PyAV rgb24":  # PyAV converts rgb24 → yuv420p with swscale inside the encoder
+            V.H264Writer._to_frame = lambda self, image: av.VideoFrame.from_ndarray(image, format="rgb24")
+        r = _pass_threads(clip, out)
+        return {"fps": r["fps"], "encoder_thread_ms": r["ms/overlay-encode"], "file_mb": out.stat().st_size / 2**20}
     if exp == "opencv":
         import cv2
 
@@ -288,10 +308,11 @@ def child(exp: str, variant: str, clip: str) -> dict:
 
 PLAN = {"inputs": ["1280/masks", "1280/none", "960/masks", "960/none", "640/masks", "640/none"],
         "nice": ["0", "5", "19", "idle"], "preset": ["ultrafast", "superfast", "veryfast"],
-        "bframes": ["none", "x264 default (3)"], "stages": ["during the pass", "after the pass"],
+        "bframes": ["none", "x264 default (3)"], "stages": ["at the start", "during the pass", "after the pass"],
         "threads": ["pose pass"], "opencv": ["default", "1 thread"], "mask": ["bilinear"],
         "parallel": ["1 landmarker", "2 landmarkers"],
-        "startup": ["both landmarkers"], "gil": ["decoder thread"]}
+        "startup": ["both landmarkers"], "gil": ["decoder thread"],
+        "half": ["half size at reach 128", "always full size 0"], "yuv": ["OpenCV I420", "PyAV rgb24"]}
 
 
 def main(argv=None) -> int:

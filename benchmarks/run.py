@@ -140,8 +140,11 @@ class Bench:
         key = f"{size}{fps}_{int(secs)}s"
         n = n_frames(clip)
         runs = self.a.runs
-        self.log(f"(a) bare inference {key} x{runs}")
-        a = worker("infer", {"clip": str(clip), "runs": runs, "model_path": self.model_path})
+        if secs <= 10:
+            self.log(f"(a) bare inference {key} x{runs}")
+            a = worker("infer", {"clip": str(clip), "runs": runs, "model_path": self.model_path})
+        else:  # a longer clip's frames do not fit in memory decoded; the model's time per frame does not depend on length
+            a = next(t["a_runs"] for t in self.results["throughput"] if (t["size"], t["fps"], t["seconds"]) == (size, fps, 10))
         self.log(f"(b) full CLI {key} x{runs}")
         b_runs = []
         for i in range(runs):
@@ -155,7 +158,7 @@ class Bench:
                            "analyze_total_s": tim.get("total_s"), "pose_pass_s": tim.get("pose_pass_s"),
                            "analysis_s": tim.get("analysis_s"), "cpu_s": r["cpu_s"]})
             shutil.rmtree(out, ignore_errors=True)
-        prof = worker("passprofile", {"clip": str(clip), "out": str(self.work / f"prof_{key}.mp4")})
+        prof = worker("passprofile", {"clip": str(clip), "out": str(self.work / f"prof_{key}.mp4")}) if secs <= 10 else None
         self.log(f"(c) naive loop {key} x{runs}")
         c_runs = []
         for i in range(runs):
@@ -165,14 +168,16 @@ class Bench:
         b_fps_in = med([n / r["analyze_total_s"] for r in b_runs if r["analyze_total_s"]])
         b_fps_pose = med([n / r["pose_pass_s"] for r in b_runs if r["pose_pass_s"]])
         res = {"clip": clip.name, "frames": n, "size": size, "fps": fps, "seconds": secs,
-               "a_raw_fps": med(a["raw_fps"]), "a_est_fps": med(a["est_fps"]),
+               "a_raw_fps": med(a["raw_fps"]), "a_est_fps": med(a["est_fps"]), "a_full_fps": med(a.get("raw_full_fps", [])),
+               "a_half_size_share": a.get("half_size_share"), "a_from_10s": secs > 10,
                "a_cpu_per_wall": med(a["raw_cpu_per_wall"]), "a_model_input": a["model_input"], "a_runs": a,
                "b_cli_fps": b_fps, "b_analyze_fps": b_fps_in, "b_pose_pass_fps": b_fps_pose,
                "b_rss_mb": med([r["rss_mb"] for r in b_runs]),
                "b_cpu_per_wall": med([r["cpu_s"] / r["wall_s"] for r in b_runs]), "b_runs": b_runs,
                "c_fps": med([r["fps"] for r in c_runs]), "c_cpu_per_wall": med([r["cpu_per_wall"] for r in c_runs]),
-               "c_runs": c_runs, "pass_profile": prof,
-               "load": [a["load_before"], *[r["load"] for r in b_runs], *[r["load_before"] for r in c_runs]]}
+               "c_runs": c_runs, **({"pass_profile": prof} if prof else {}),
+               "load": [*([a["load_before"]] if secs <= 10 else []), *[r["load"] for r in b_runs],
+                        *[r["load_before"] for r in c_runs]]}
         res["b_over_a"] = res["b_cli_fps"] / res["a_raw_fps"]
         res["b_analyze_over_a"] = (res["b_analyze_fps"] or 0) / res["a_raw_fps"]
         res["b_over_c"] = res["b_cli_fps"] / res["c_fps"]
@@ -353,21 +358,26 @@ def render_markdown(R: dict) -> str:
     if T:
         L += ["## (a) bare inference, (b) full CLI, (c) naive loop", "",
               "(a) = `PoseLandmarker.detect_for_video` on frames decoded beforehand, with the landmarker the pipeline "
-              "runs on a one-person clip (full model, 1 tracked pose, segmentation masks, frames downscaled to ≤1280 px "
-              "as the pipeline does); (a') the same through `TrackRecorder.add`, which adds what the pipeline does per "
-              "frame around the model (landmark arrays, subject choice, mask shrinking and packing, and the people count "
-              "once a second in a side thread). (b) = `hinge-analyzer analyze CLIP --out OUT --no-cache --quiet` "
+              "runs on a one-person clip (full model, 1 tracked pose, segmentation masks), on exactly the images the "
+              "pipeline gives the model: decoded at ≤ 1280 px, then at half size while the subject is large enough "
+              "(*half* = share of such frames; `PoseSettings.half_size_reach_px`). (a full) = the same loop on the "
+              "decoded frames at full size, as before the half-size input. (a') = the pipeline's own per-frame call, "
+              "`TrackRecorder.add`, which adds the half-size resize and what the pipeline does around the model "
+              "(landmark arrays, subject choice, mask shrinking and packing, and the people count once a second in a "
+              "side thread). Rows longer than 10 s reuse (a) of the 10-s clip of the same size and rate (the model's "
+              "time per frame does not depend on clip length; a longer clip's frames do not fit in memory). (b) = `hinge-analyzer analyze CLIP --out OUT --no-cache --quiet` "
               "writing all outputs (tracks.npz, kinematics.csv, report.json/.md/.html, annotated.mp4), fps = frames / wall "
               "time of the whole process (interpreter start and model load included); (b in) = frames / `analyze()` time "
               "from report.json; (b pass) = frames / the single decode→model→overlay→encode pass (`pose_pass_s`), i.e. without "
               "start-up, model load and the post-pose stages, which are fixed costs that weigh on a 10-s clip. (c) = cv2.VideoCapture → same landmarker options → draw → cv2.VideoWriter, one thread, full-size frames.",
               "",
-              "| clip | frames | (a) fps | (a') fps | (a) CPU/wall | (b) fps | (b in) fps | (b pass) fps | (c) fps | **(b)/(a)** | (b in)/(a) | (b pass)/(a) | **(b)/(c)** | (b) CPU/wall | peak RSS (b) MB | load |",
-              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+              "| clip | frames | (a) fps | half | (a full) fps | (a') fps | (a) CPU/wall | (b) fps | (b in) fps | (b pass) fps | (c) fps | **(b)/(a)** | (b in)/(a) | (b pass)/(a) | **(b)/(c)** | (b) CPU/wall | peak RSS (b) MB | load |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for r in T:
             lo = r["load"]
             pass_ratio = (r["b_pose_pass_fps"] or 0) / r["a_raw_fps"]
-            L.append(f"| {r['size']} {r['fps']} fps {int(r['seconds'])} s | {r['frames']} | {_f(r['a_raw_fps'])} | {_f(r['a_est_fps'])} | "
+            L.append(f"| {r['size']} {r['fps']} fps {_dur(r['seconds'])} | {r['frames']} | {_f(r['a_raw_fps'])} | "
+                     f"{_f(r.get('a_half_size_share'), 2)} | {_f(r.get('a_full_fps'))} | {_f(r['a_est_fps'])} | "
                      f"{_f(r['a_cpu_per_wall'], 2)} | {_f(r['b_cli_fps'])} | {_f(r['b_analyze_fps'])} | {_f(r['b_pose_pass_fps'])} | "
                      f"{_f(r['c_fps'])} | **{_f(r['b_over_a'], 2)}** | {_f(r['b_analyze_over_a'], 2)} | {_f(pass_ratio, 2)} | "
                      f"**{_f(r['b_over_c'], 2)}** | {_f(r.get('b_cpu_per_wall'), 2)} | {_f(r['b_rss_mb'], 0)} | "
@@ -469,6 +479,8 @@ def main(argv=None) -> int:
     p.add_argument("--long-runs", type=int, default=1, help="runs for the 10-minute clips (default 1)")
     p.add_argument("--skip-long", action="store_true", help="no 10-minute clips")
     p.add_argument("--sizes", default="720p30,720p60,1080p30,1080p60", help="10-s clips for (a)(b)(c)")
+    p.add_argument("--throughput-1min", default="720p30",
+                   help="1-minute clips for (b)(c) as well ('' = none; (a) comes from the 10-s clip)")
     p.add_argument("--long", default="1080p30,720p30,720p60,1080p60",
                    help="10-minute clips for (d) (the first one is also used for (e))")
     p.add_argument("--only", default="abcdefB", help="which parts: letters of a b c d e f, B = batch (default all)")
@@ -485,6 +497,8 @@ def main(argv=None) -> int:
     try:
         if set("abc") & set(a.only):
             combos = [("720p", 30, 10)] if a.quick else [(sz, fps, 10) for sz, fps in _combos(a.sizes)]
+            if not a.quick and a.throughput_1min:
+                combos += [(sz, fps, 60) for sz, fps in _combos(a.throughput_1min) if (sz, fps, 10) in combos]
             for size, fps, secs in combos:
                 b.throughput(size, fps, secs)
         if "f" in a.only:

@@ -48,14 +48,57 @@ def _settings(a: dict):
     return o.pose_settings()
 
 
-def infer(a: dict) -> dict:
-    """(a) bare inference: VIDEO-mode loop on frames decoded beforehand (decoder downscale as the pipeline does).
+def _model_inputs(frames: list, model_path: str, settings, size: tuple[int, int]) -> tuple[list, float]:
+    """The images the pipeline gives the model for ``frames`` [(image, t)] (half size where
+    :func:`analyzer.pose.use_half_size` says so, found by one untimed pass), and the half-size share."""
+    import cv2
 
-    ``raw``: ``mp.Image`` + ``detect_for_video`` only; ``estimator``: ``TrackRecorder.add`` as the pipeline
-    runs it (adds landmark extraction, subject choice, mask shrinking and packing, and the people count in its side thread).
-    """
+    import analyzer.pose as P
+
+    answers: list[bool] = []
+    decide = P.use_half_size
+
+    def recorded(*args):
+        answers.append(decide(*args))
+        return answers[-1]
+
+    P.use_half_size = recorded
+    try:
+        with P.TrackRecorder(model_path, settings) as rec:
+            for img, t in frames:
+                rec.add(img, t, size)
+    finally:
+        P.use_half_size = decide
+    out = [(cv2.resize(img, (img.shape[1] // 2, img.shape[0] // 2), interpolation=cv2.INTER_AREA) if half else img, t)
+           for (img, t), half in zip(frames, answers)]
+    return out, float(np.mean(answers)) if answers else 0.0
+
+
+def _raw_loop(frames: list, model_path: str, settings) -> tuple[float, float]:
+    """fps and CPU/wall of ``mp.Image`` + ``detect_for_video`` over ``frames`` [(image, t)]."""
     import mediapipe as mp
 
+    lm = _landmarker(model_path, settings)
+    c0, t0 = _cpu(), time.perf_counter()
+    last = -1
+    for img, t in frames:
+        ms = max(int(round(t * 1000)), last + 1)
+        last = ms
+        lm.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=img), ms)
+    dt = time.perf_counter() - t0
+    lm.close()
+    return len(frames) / dt, (_cpu() - c0) / dt
+
+
+def infer(a: dict) -> dict:
+    """(a) bare inference: VIDEO-mode loop on frames decoded (and downscaled) beforehand.
+
+    ``raw``: ``mp.Image`` + ``detect_for_video`` only, on exactly the images the pipeline gives the model
+    (decoded at ≤ ``max_side``, then half size while the subject is large enough); ``raw_full``: the same
+    loop on the decoded frames at full size (what the model costs without the half-size input);
+    ``estimator``: ``TrackRecorder.add`` as the pipeline runs it (adds the half-size resize, landmark
+    extraction, subject choice, mask shrinking and packing, and the people count in its side thread).
+    """
     from analyzer.pose import TrackRecorder
     from analyzer.video import FileSource
 
@@ -63,21 +106,16 @@ def infer(a: dict) -> dict:
     src = FileSource(a["clip"], max_side=s.max_side, threaded=False)
     frames = [(f.image, f.t) for f in src]
     W, H = src.info.width, src.info.height
-    out = {"frames": len(frames), "model_input": list(frames[0][0].shape[1::-1]), "raw_fps": [], "raw_cpu_per_wall": [],
-           "est_fps": [], "est_cpu_per_wall": []}
+    model_frames, half_share = _model_inputs(frames, a["model_path"], s, (W, H))
+    out = {"frames": len(frames), "model_input": list(frames[0][0].shape[1::-1]), "half_size_share": half_share,
+           "raw_fps": [], "raw_cpu_per_wall": [], "raw_full_fps": [], "est_fps": [], "est_cpu_per_wall": []}
     for _ in range(a["runs"]):
         if a.get("raw", True):
-            lm = _landmarker(a["model_path"], s)
-            c0, t0 = _cpu(), time.perf_counter()
-            last = -1
-            for img, t in frames:
-                ms = max(int(round(t * 1000)), last + 1)
-                last = ms
-                lm.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=img), ms)
-            dt = time.perf_counter() - t0
-            out["raw_fps"].append(len(frames) / dt)
-            out["raw_cpu_per_wall"].append((_cpu() - c0) / dt)
-            lm.close()
+            fps, cw = _raw_loop(model_frames, a["model_path"], s)
+            out["raw_fps"].append(fps)
+            out["raw_cpu_per_wall"].append(cw)
+            if half_share > 0:
+                out["raw_full_fps"].append(_raw_loop(frames, a["model_path"], s)[0])
         if a.get("estimator", True):
             with TrackRecorder(a["model_path"], s) as rec:
                 c0, t0 = _cpu(), time.perf_counter()
@@ -86,6 +124,8 @@ def infer(a: dict) -> dict:
                 dt = time.perf_counter() - t0
             out["est_fps"].append(len(frames) / dt)
             out["est_cpu_per_wall"].append((_cpu() - c0) / dt)
+    if not out["raw_full_fps"]:
+        out["raw_full_fps"] = list(out["raw_fps"])
     return out
 
 

@@ -33,6 +33,21 @@ def test_writer_makes_browser_h264(upright):
         assert sum(1 for _ in c.decode(s)) == 12
 
 
+def test_writer_keeps_colours(upright):
+    """The writer's own RGB → YUV conversion: a decoded frame has the colours that were written."""
+    img = next(iter(FileSource(upright, max_side=None, threaded=False))).image.astype(int)
+    want = _pattern().astype(int)
+    inner = np.ones(want.shape[:2], bool)  # away from the band edges, where chroma subsampling blurs
+    inner[[0, -1], :] = inner[:, [0, -1]] = False
+    for edge in (80, 45):
+        inner[edge - 3: edge + 3, :] = False
+        inner[:, edge - 3: edge + 3] = False
+    err = np.abs(img - want)[inner]
+    assert err.mean() < 3 and np.percentile(err, 99) < 12
+    assert tuple(img[10, 120]) > (230, -1, -1) and img[10, 120, 1:].max() < 25  # the red band is red
+    assert img[200, 10, 1] > 230 and img[200, 10, [0, 2]].max() < 25  # the green band is green
+
+
 def test_writer_encodes_without_b_frames(tmp_path):
     """No B-frames (decode order = display order): cheaper to encode, same file size (benchmarks/ab_pass.py)."""
     rng = np.random.default_rng(0)
