@@ -61,6 +61,10 @@ def analyze(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output folder (default: ./runs/<video name>)."),
     no_video: bool = typer.Option(False, "--no-video", help="Skip the annotated video."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Ignore the landmark cache."),
+    full_size_model_input: bool = typer.Option(
+        False, "--full-size-model-input",
+        help="Always give the pose model the whole decoded frame (≤ 1280 px). By default a large person is "
+             "analysed on a half-size copy, which is faster and moves landmarks no more than a 1 % resize does."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     as_json: bool = typer.Option(False, "--json", help="Print the report JSON to stdout."),
 ) -> None:
@@ -72,6 +76,8 @@ def analyze(
     opts = AnalyzeOptions(exercise=exercise.value, view=view.value, model=model.value,
                           model_path=str(model_path) if model_path else None, out_dir=out_dir,
                           write_video=not no_video, use_cache=not no_cache)
+    if full_size_model_input:
+        opts.half_size_reach_px = 0
     bar = None
 
     def progress(done: int, total: int) -> None:

@@ -227,6 +227,8 @@ def _attach_run_info(result: Analysis, opts: AnalyzeOptions, mpath: Path, timing
     rep = result.report
     run = {"model": opts.model, "model_file": mpath.name, "exercise_option": opts.exercise, "view_option": opts.view,
            "cutoff_hz": opts.cutoff_hz, "timings_s": {k: round(v, 3) for k, v in timings.items()},
+           "model_input": {"max_side_px": opts.max_side, "half_size_reach_px": opts.half_size_reach_px,
+                           "half_size_share": result.track.meta.get("model_half_size_share")},
            "warnings": result.warnings}
     if hasattr(rep, "run") and isinstance(rep.run, dict):
         rep.run.update(run)

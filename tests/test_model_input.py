@@ -81,3 +81,18 @@ def test_half_size_input_keeps_landmarks_on_the_truth(upscaled, model_path):
     assert np.nanpercentile(err["half"], 90) <= np.nanpercentile(err["full"], 90) + 2.0
     d = np.linalg.norm(half.xy[:n] - full.xy[:n], axis=2)
     assert np.nanmedian(d) < 3.0  # and the two tracks agree with each other
+
+
+def test_cli_reports_the_model_input_and_can_keep_it_full_size(upscaled, model_path, tmp_path):
+    from test_cli_e2e import cli
+
+    video, _ = upscaled
+    shares = []
+    for flag in ([], ["--full-size-model-input"]):
+        r = cli("analyze", video, "--out", tmp_path / f"out{len(flag)}", "--quiet", "--no-video", "--no-cache", "--json",
+                *flag)
+        assert r.returncode == 0, r.stderr
+        run = json.loads(r.stdout)["run"]["model_input"]
+        assert run["max_side_px"] == 1280
+        shares.append(run["half_size_share"])
+    assert shares[0] > 0.9 and shares[1] == 0
