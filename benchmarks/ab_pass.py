@@ -19,7 +19,9 @@ and variants are interleaved run by run so a change in machine load hits them al
 - ``half``: pose-pass fps and CPU per frame with the model's input at half size while the subject is large
   enough (``half_size_reach_px`` 128) / always at the decoded size (0);
 - ``yuv``: pose-pass fps, encoder-thread CPU and file size with the annotated video's RGB → YUV conversion
-  done by OpenCV before encoding / by PyAV (swscale) inside it.
+  done by OpenCV before encoding / by PyAV (swscale) inside it;
+- ``neighbour``: bare inference fps on half-size frames alone / beside a pure-Python busy loop pinned to the
+  last vCPU at nice 19 or 0 (is the second vCPU a free core?).
 
 Writes ``docs/ab_pass.json`` (experiments not re-run keep their earlier results; ``when`` says when each
 ran and at what load) and prints one line per figure.
@@ -169,6 +171,32 @@ def child(exp: str, variant: str, clip: str) -> dict:
         r = _pass_threads(clip, out, half_size_reach_px=int(variant.split()[-1]))
         return {"fps": r["fps"], "cpu_ms_per_frame": r["cpu_ms_per_frame"], "model_thread_ms": r["ms/main (model)"],
                 "mediapipe_ms": r.get("ms/mediapipe", 0.0)}
+    if exp == "neighbour":  # bare inference on half-size frames, alone or beside a busy loop on the last vCPU
+        import cv2
+        import mediapipe as mp
+
+        from analyzer import models
+        from analyzer.pose import PoseSettings, create_landmarker
+        from analyzer.video import FileSource
+
+        frames = [cv2.resize(f.image, (f.image.shape[1] // 2, f.image.shape[0] // 2), interpolation=cv2.INTER_AREA)
+                  for f in FileSource(clip, threaded=False)]
+        spin = None
+        if variant != "alone":
+            cpu = str(max(os.sched_getaffinity(0)))
+            spin = subprocess.Popen(["nice", "-n", variant.split()[-1], "taskset", "-c", cpu, sys.executable, "-c",
+                                     "while True: pass"])
+            time.sleep(0.3)
+        try:
+            with create_landmarker(models.resolve("full"), PoseSettings(), 1, True, True) as lm:
+                t0 = time.perf_counter()
+                for i, img in enumerate(frames):
+                    lm.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=img), i * 33)
+                return {"fps": len(frames) / (time.perf_counter() - t0)}
+        finally:
+            if spin is not None:
+                spin.kill()
+                spin.wait()
     if exp == "yuv":
         import av
 
@@ -312,7 +340,8 @@ PLAN = {"inputs": ["1280/masks", "1280/none", "960/masks", "960/none", "640/mask
         "threads": ["pose pass"], "opencv": ["default", "1 thread"], "mask": ["bilinear"],
         "parallel": ["1 landmarker", "2 landmarkers"],
         "startup": ["both landmarkers"], "gil": ["decoder thread"],
-        "half": ["half size at reach 128", "always full size 0"], "yuv": ["OpenCV I420", "PyAV rgb24"]}
+        "half": ["half size at reach 128", "always full size 0"], "yuv": ["OpenCV I420", "PyAV rgb24"],
+        "neighbour": ["alone", "busy loop nice 19", "busy loop nice 0"]}
 
 
 def main(argv=None) -> int:

@@ -401,14 +401,16 @@ def render_markdown(R: dict) -> str:
         L += ["## (d) peak RSS against clip length", "",
               "Each run is a fresh `hinge-analyzer analyze CLIP --out OUT --quiet` process with all outputs; "
               "peak RSS is that process's `ru_maxrss` from `os.wait4`.", "",
-              "| clip | frames | runs | peak RSS MB | fps (whole CLI) | ÷ (a) of the 10-s clip | outputs MB (tracks.npz / annotated.mp4) | load |",
-              "|---|---|---|---|---|---|---|---|"]
+              "| clip | frames | runs | peak RSS MB | fps (whole CLI) | ÷ (a) of the 10-s clip | ÷ (a full) | outputs MB (tracks.npz / annotated.mp4) | load |",
+              "|---|---|---|---|---|---|---|---|---|"]
         a_by = {(t["size"], t["fps"]): t["a_raw_fps"] for t in T}
+        af_by = {(t["size"], t["fps"]): t.get("a_full_fps") for t in T}
         for r in M:
             sz = r["runs"][0]["sizes_mb"]
-            ar = a_by.get((r["size"], r["fps"]))
+            ar, af = a_by.get((r["size"], r["fps"])), af_by.get((r["size"], r["fps"]))
             L.append(f"| {r['size']} {r['fps']} fps {_dur(r['seconds'])} | {r['frames']} | {len(r['runs'])} | {_f(r['rss_mb'], 0)} | "
-                     f"{_f(r['cli_fps'])} | {_f(r['cli_fps'] / ar if ar else None, 2)} | {sz.get('tracks.npz', '–')} / {sz.get('annotated.mp4', '–')} | "
+                     f"{_f(r['cli_fps'])} | {_f(r['cli_fps'] / ar if ar else None, 2)} | {_f(r['cli_fps'] / af if af else None, 2)} | "
+                     f"{sz.get('tracks.npz', '–')} / {sz.get('annotated.mp4', '–')} | "
                      f"{', '.join(str(x['load'][0]) for x in r['runs'])} |")
         for size, fps in sorted({(r["size"], r["fps"]) for r in M}):
             by = {r["seconds"]: r["rss_mb"] for r in M if (r["size"], r["fps"]) == (size, fps)}
