@@ -14,7 +14,6 @@ import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -22,7 +21,7 @@ from . import models
 from .atomic import OutputSet
 from .errors import ClipTooLongError, ClipTooShortError, NoPersonError, WrongViewError
 from .pose import PoseSettings, PoseTrack, cache_key, cached_track, file_sha256, store_track
-from .pose_pass import overlay_pass, pose_pass
+from .pose_pass import Progress, overlay_pass, pose_pass
 from .types import Context, Finding, MetricSet
 from .video import VideoInfo, probe
 
@@ -32,9 +31,6 @@ log = logging.getLogger(__name__)
 MIN_DETECTION_RATE = 0.10
 #: Mean frame brightness (0–255) below which a clip without a person is called too dark.
 DARK_BRIGHTNESS = 30.0
-
-Progress = Callable[[int, int], None]
-
 
 @dataclass
 class AnalyzeOptions:

@@ -90,6 +90,14 @@ def use_half_size(w: int, h: int, reach_px: float, reach_min: float, was_half: b
     return reach_px / 2 >= (0.9 if was_half else 1.0) * reach_min
 
 
+def half_size(image: np.ndarray) -> np.ndarray:
+    """``image`` (h, w[, c]) with even sides, halved by area averaging: what the model gets under :func:`use_half_size`."""
+    import cv2
+
+    h, w = image.shape[:2]
+    return cv2.resize(image, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+
+
 def small_mask_shape(h: int, w: int, max_side: int) -> tuple[int, int]:
     """(h, w) of a mask of size (h, w) shrunk so its longer side is at most ``max_side``."""
     s = max_side / max(h, w)
@@ -477,9 +485,7 @@ class PoseEstimator:
         W, H = orig_size or (w_img, h_img)
         self._half = use_half_size(w_img, h_img, self._reach * w_img / W, self.settings.half_size_reach_px, self._half)
         if self._half:
-            import cv2
-
-            image = cv2.resize(image, (w_img // 2, h_img // 2), interpolation=cv2.INTER_AREA)  # 0.08 ms at 720p
+            image = half_size(image)
             self.half_frames += 1
         mp_img = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(image))
         if self._counter is not None:

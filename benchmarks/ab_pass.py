@@ -21,7 +21,8 @@ and variants are interleaved run by run so a change in machine load hits them al
 - ``yuv``: pose-pass fps, encoder-thread CPU and file size with the annotated video's RGB → YUV conversion
   done by OpenCV before encoding / by PyAV (swscale) inside it;
 - ``neighbour``: bare inference fps on half-size frames alone / beside a pure-Python busy loop pinned to the
-  last vCPU at nice 19 or 0 (is the second vCPU a free core?).
+  last vCPU at nice 19 or 0 (is the second vCPU a free core?);
+- ``percall``: ms per frame of ``pose.half_size`` (the model's half-size copy) and ``overlay.annotate``.
 
 Writes ``docs/ab_pass.json`` (experiments not re-run keep their earlier results; ``when`` says when each
 ran and at what load) and prints one line per figure.
@@ -172,15 +173,13 @@ def child(exp: str, variant: str, clip: str) -> dict:
         return {"fps": r["fps"], "cpu_ms_per_frame": r["cpu_ms_per_frame"], "model_thread_ms": r["ms/main (model)"],
                 "mediapipe_ms": r.get("ms/mediapipe", 0.0)}
     if exp == "neighbour":  # bare inference on half-size frames, alone or beside a busy loop on the last vCPU
-        import cv2
         import mediapipe as mp
 
         from analyzer import models
-        from analyzer.pose import PoseSettings, create_landmarker
+        from analyzer.pose import PoseSettings, create_landmarker, half_size
         from analyzer.video import FileSource
 
-        frames = [cv2.resize(f.image, (f.image.shape[1] // 2, f.image.shape[0] // 2), interpolation=cv2.INTER_AREA)
-                  for f in FileSource(clip, threaded=False)]
+        frames = [half_size(f.image) for f in FileSource(clip, threaded=False)]
         spin = None
         if variant != "alone":
             cpu = str(max(os.sched_getaffinity(0)))
@@ -197,6 +196,23 @@ def child(exp: str, variant: str, clip: str) -> dict:
             if spin is not None:
                 spin.kill()
                 spin.wait()
+    if exp == "percall":  # ms per call of the pipeline's small per-frame steps, on the clip's decoded frames
+        from analyzer.overlay import annotate
+        from analyzer.pose import half_size
+        from analyzer.video import FileSource
+
+        frames = [f.image for f in FileSource(clip, threaded=False)]
+        h, w = frames[0].shape[:2]
+        xy = np.stack([np.linspace(0.4 * w, 0.6 * w, 33), np.linspace(0.1 * h, 0.9 * h, 33)], 1).astype(np.float32)
+        vis = np.ones(33, np.float32)
+        t0 = time.perf_counter()
+        for img in frames:
+            half_size(img)
+        t1 = time.perf_counter()
+        for img in frames:
+            annotate(img, xy, vis)
+        t2 = time.perf_counter()
+        return {"half_size_ms": 1000 * (t1 - t0) / len(frames), "annotate_ms": 1000 * (t2 - t1) / len(frames)}
     if exp == "yuv":
         import av
 
@@ -283,9 +299,9 @@ def child(exp: str, variant: str, clip: str) -> dict:
     if exp == "inputs":
         import cv2
         import mediapipe as mp
-        from mediapipe.tasks.python import BaseOptions, vision
 
         from analyzer import models
+        from analyzer.pose import PoseSettings, create_landmarker
         from analyzer.video import FileSource
 
         side, masks = int(variant.split("/")[0]), variant.endswith("masks")
@@ -293,10 +309,7 @@ def child(exp: str, variant: str, clip: str) -> dict:
         for f in FileSource(clip, max_side=1280, threaded=False):
             h, w = f.image.shape[:2]
             frames.append(f.image if w == side else cv2.resize(f.image, (side, side * h // w), interpolation=cv2.INTER_AREA))
-        opts = vision.PoseLandmarkerOptions(base_options=BaseOptions(model_asset_path=str(models.resolve("full"))),
-                                            running_mode=vision.RunningMode.VIDEO, num_poses=1,
-                                            output_segmentation_masks=masks)
-        with vision.PoseLandmarker.create_from_options(opts) as lm:
+        with create_landmarker(models.resolve("full"), PoseSettings(), 1, True, masks) as lm:
             t0 = time.perf_counter()
             for i, img in enumerate(frames):
                 r = lm.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=img), i * 33)
@@ -341,7 +354,8 @@ PLAN = {"inputs": ["1280/masks", "1280/none", "960/masks", "960/none", "640/mask
         "parallel": ["1 landmarker", "2 landmarkers"],
         "startup": ["both landmarkers"], "gil": ["decoder thread"],
         "half": ["half size at reach 128", "always full size 0"], "yuv": ["OpenCV I420", "PyAV rgb24"],
-        "neighbour": ["alone", "busy loop nice 19", "busy loop nice 0"]}
+        "neighbour": ["alone", "busy loop nice 19", "busy loop nice 0"],
+        "percall": ["half_size + annotate"]}
 
 
 def main(argv=None) -> int:

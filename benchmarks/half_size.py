@@ -107,7 +107,7 @@ def real(quick: bool) -> dict | None:
 
     if not REALCLIPS.is_dir():
         return None
-    clips = [p for p in sorted(REALCLIPS.glob("*.mp4")) if max(probe(p).width, probe(p).height) >= 1280]
+    clips = [p for p in sorted(REALCLIPS.glob("*.mp4")) if max((i := probe(p)).width, i.height) >= 1280]
     if quick:
         clips = clips[:4]
     variants = {"full": {}, "half": {"half_size_reach_px": 128}, "resize 1264 px": {"max_side": 1264}}

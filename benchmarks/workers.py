@@ -24,17 +24,11 @@ def _cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def _landmarker(model_path: str, settings, running_mode: str = "VIDEO"):
-    from mediapipe.tasks.python import BaseOptions, vision
+def _landmarker(model_path: str, settings):
+    """The VIDEO-mode landmarker the pipeline's tracker runs with on a one-person clip."""
+    from analyzer.pose import create_landmarker
 
-    return vision.PoseLandmarker.create_from_options(vision.PoseLandmarkerOptions(
-        base_options=BaseOptions(model_asset_path=model_path),
-        running_mode=getattr(vision.RunningMode, running_mode),
-        num_poses=settings.model_num_poses,  # what the pipeline's tracker runs with on a one-person clip
-        min_pose_detection_confidence=settings.min_detection_confidence,
-        min_pose_presence_confidence=settings.min_presence_confidence,
-        min_tracking_confidence=settings.min_tracking_confidence,
-        output_segmentation_masks=settings.masks))
+    return create_landmarker(model_path, settings, settings.model_num_poses, True, settings.masks)
 
 
 def _settings(a: dict):
@@ -51,8 +45,6 @@ def _settings(a: dict):
 def _model_inputs(frames: list, model_path: str, settings, size: tuple[int, int]) -> tuple[list, float]:
     """The images the pipeline gives the model for ``frames`` [(image, t)] (half size where
     :func:`analyzer.pose.use_half_size` says so, found by one untimed pass), and the half-size share."""
-    import cv2
-
     import analyzer.pose as P
 
     answers: list[bool] = []
@@ -69,8 +61,7 @@ def _model_inputs(frames: list, model_path: str, settings, size: tuple[int, int]
                 rec.add(img, t, size)
     finally:
         P.use_half_size = decide
-    out = [(cv2.resize(img, (img.shape[1] // 2, img.shape[0] // 2), interpolation=cv2.INTER_AREA) if half else img, t)
-           for (img, t), half in zip(frames, answers)]
+    out = [(P.half_size(img) if half else img, t) for (img, t), half in zip(frames, answers)]
     return out, float(np.mean(answers)) if answers else 0.0
 
 
