@@ -20,9 +20,15 @@ and variants are interleaved run by run so a change in machine load hits them al
   enough (``half_size_reach_px`` 128) / always at the decoded size (0);
 - ``yuv``: pose-pass fps, encoder-thread CPU and file size with the annotated video's RGB → YUV conversion
   done by OpenCV before encoding / by PyAV (swscale) inside it;
-- ``neighbour``: bare inference fps on half-size frames alone / beside a pure-Python busy loop pinned to the
-  last vCPU at nice 19 or 0 (is the second vCPU a free core?);
-- ``percall``: ms per frame of ``pose.half_size`` (the model's half-size copy) and ``overlay.annotate``.
+- ``neighbour``: bare inference fps on half-size frames alone / beside a process pinned to the last vCPU:
+  a pure-Python busy loop (is the second vCPU a free core?), a loop that decodes the clip and encodes it with the
+  pipeline's H.264 writer (the pass's helpers without the model) flat out or at 88 fps (0.9 of bare inference,
+  the target's pace; sleeping or spinning between frames), or a 64 MB memory copy (DRAM bandwidth);
+- ``percall``: ms per frame of ``pose.half_size`` (the model's half-size copy) and ``overlay.annotate``;
+- ``cores``: bare inference fps on half-size frames, then pose-pass fps, in one process on one vCPU / on two;
+- ``video``: the same, with the pass writing the annotated video / not writing it (as batch workers run);
+- ``affinity``: pose-pass fps with the helper threads (decode, overlay/encode, people count) free to run on any
+  vCPU as now / pinned to the last one / pinned there and the model with MediaPipe's threads pinned to the first.
 
 Writes ``docs/ab_pass.json`` (experiments not re-run keep their earlier results; ``when`` says when each
 ran and at what load) and prints one line per figure.
@@ -100,9 +106,36 @@ def _thread_cpu() -> dict[str, float]:
     return out
 
 
+# Neighbours for the ``neighbour`` experiment: each runs until killed, on one vCPU, taking ``sys.argv[1]`` (the clip).
+_NEIGHBOURS = {
+    # pure Python: keeps a core busy, touches almost no memory
+    "busy": "while True: pass",
+    # what the pass's helper threads do, without the model: decode the clip and encode it with the pipeline's writer
+    # (sys.argv[2] > 0: at most that many frames per second, i.e. the helpers' work at that pass speed)
+    "decode+x264": ("import sys, tempfile, time\n"
+                    "from analyzer.video import FileSource, H264Writer\n"
+                    "out = tempfile.mkdtemp() + '/n.mp4'\n"
+                    "src = FileSource(sys.argv[1], threaded=False)\n"
+                    "dt, t = 1 / float(sys.argv[2]) if float(sys.argv[2]) > 0 else 0.0, time.perf_counter()\n"
+                    "while True:\n"
+                    "    with H264Writer(out, src.fps, *src.out_size) as w:\n"
+                    "        for f in src:\n"
+                    "            w.write(f.image, f.t)\n"
+                    "            t += dt\n"
+                    "            if sys.argv[3] == 'spin':\n"
+                    "                while time.perf_counter() < t: pass\n"
+                    "            else:\n"
+                    "                time.sleep(max(0.0, t - time.perf_counter()))\n"),
+    # streams memory: copies a 64 MB buffer (twice the L3) over and over
+    "memcopy": ("import numpy as np\n"
+                "a = np.ones(2**26, np.uint8); b = np.empty_like(a)\n"
+                "while True: np.copyto(b, a)\n"),
+}
+
+
 def child(exp: str, variant: str, clip: str) -> dict:
     """One measurement in this (fresh) process."""
-    out = Path(tempfile.mkdtemp(prefix="hinge-ab-")) / "annotated.mp4"
+    out = Path(tempfile.mkdtemp(prefix="child-")) / "annotated.mp4"  # under the TMPDIR main() removes
     if exp == "nice":
         import analyzer.threads as T
         import analyzer.video as V
@@ -184,8 +217,10 @@ def child(exp: str, variant: str, clip: str) -> dict:
         if variant != "alone":
             cpu = str(max(os.sched_getaffinity(0)))
             spin = subprocess.Popen(["nice", "-n", variant.split()[-1], "taskset", "-c", cpu, sys.executable, "-c",
-                                     "while True: pass"])
-            time.sleep(0.3)
+                                     _NEIGHBOURS[variant.split()[0]], clip,
+                                     variant.split()[2] if " at " in variant else "0",
+                                     "spin" if "spinning" in variant else "sleep"], cwd=ROOT)
+            time.sleep(1.0)  # let the neighbour import and start streaming
         try:
             with create_landmarker(models.resolve("full"), PoseSettings(), 1, True, True) as lm:
                 t0 = time.perf_counter()
@@ -196,6 +231,40 @@ def child(exp: str, variant: str, clip: str) -> dict:
             if spin is not None:
                 spin.kill()
                 spin.wait()
+    if exp in ("cores", "video"):  # bare inference, then the pose pass, in one process (MediaPipe imported once)
+        import mediapipe as mp
+
+        from analyzer import models
+        from analyzer.pose import PoseSettings, create_landmarker, half_size
+        from analyzer.video import FileSource
+
+        if variant.startswith("1 vCPU"):
+            os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # threads started from now on inherit it
+        frames = [half_size(f.image) for f in FileSource(clip, threaded=False)]
+        with create_landmarker(models.resolve("full"), PoseSettings(), 1, True, True) as lm:
+            t0 = time.perf_counter()
+            for i, img in enumerate(frames):
+                lm.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=img), i * 33)
+            bare = len(frames) / (time.perf_counter() - t0)
+        del frames
+        fps = _pass_fps(clip, None if variant == "no video" else out)
+        return {"bare_fps": bare, "pass_fps": fps, "pass_over_bare": fps / bare}
+    if exp == "affinity":  # helper threads (decode, overlay/encode, people count) and the model on separate vCPUs
+        import analyzer.threads as T
+        import analyzer.video as V
+
+        cpus = sorted(os.sched_getaffinity(0))
+        if variant != "as now":
+            lower = T.lower_priority
+
+            def lower_and_move(increment: int = T.HELPER_NICE) -> None:
+                lower(increment)
+                os.sched_setaffinity(0, {cpus[-1]})  # 0 = the calling thread
+
+            T.lower_priority = V.lower_priority = lower_and_move
+        if variant.startswith("model"):
+            os.sched_setaffinity(0, {cpus[0]})  # MediaPipe's threads, made by this thread, inherit it
+        return _pass_threads(clip, out)
     if exp == "percall":  # ms per call of the pipeline's small per-frame steps, on the clip's decoded frames
         from analyzer.overlay import annotate
         from analyzer.pose import half_size
@@ -354,8 +423,11 @@ PLAN = {"inputs": ["1280/masks", "1280/none", "960/masks", "960/none", "640/mask
         "parallel": ["1 landmarker", "2 landmarkers"],
         "startup": ["both landmarkers"], "gil": ["decoder thread"],
         "half": ["half size at reach 128", "always full size 0"], "yuv": ["OpenCV I420", "PyAV rgb24"],
-        "neighbour": ["alone", "busy loop nice 19", "busy loop nice 0"],
-        "percall": ["half_size + annotate"]}
+        "neighbour": ["alone", "busy loop nice 0", "decode+x264 loop nice 5",
+                      "decode+x264 at 88 fps nice 5", "decode+x264 at 88 fps spinning nice 5",
+                      "memcopy loop nice 5"],
+        "percall": ["half_size + annotate"], "cores": ["1 vCPU", "2 vCPUs"], "video": ["annotated video", "no video"],
+        "affinity": ["as now", "helpers on the last vCPU", "model on the first vCPU, helpers on the last"]}
 
 
 def main(argv=None) -> int:
@@ -386,8 +458,9 @@ def main(argv=None) -> int:
         runs: dict[str, list[dict]] = {v: [] for v in PLAN[exp]}
         for _ in range(a.runs):
             for v in PLAN[exp]:  # interleaved
-                p = subprocess.run([sys.executable, __file__, "--child", exp, v, a.clip], capture_output=True, text=True,
-                                   env=env, cwd=ROOT)
+                with tempfile.TemporaryDirectory(prefix="hinge-ab-") as tmp:  # the child's outputs go with it
+                    p = subprocess.run([sys.executable, __file__, "--child", exp, v, a.clip], capture_output=True,
+                                       text=True, env={**env, "TMPDIR": tmp}, cwd=ROOT)
                 if p.returncode:
                     raise RuntimeError(p.stderr[-2000:])
                 runs[v].append(json.loads(p.stdout.strip().splitlines()[-1]))
