@@ -5,7 +5,7 @@ Each run is a fresh process on the 10-s 720p 30 fps benchmark clip (made by ``be
 and variants are interleaved run by run so a change in machine load hits them alike:
 
 - ``inputs``: bare inference fps (one tracked pose) with and without masks at model input 1280/960/640 px;
-- ``nice``: pose-pass fps with the helper threads at nice 0 / 5 / 19 / SCHED_IDLE;
+- ``nice``: pose-pass fps with the helper threads at nice 0 / 5 / 5 in SCHED_BATCH (as now) / 19 / SCHED_IDLE;
 - ``preset``: pose-pass fps with the annotated video written by x264 ultrafast / superfast / veryfast;
 - ``bframes``: pose-pass fps, encoder-thread CPU and file size with the annotated video encoded without / with B-frames;
 - ``stages``: whole ``analyze()`` seconds and peak RSS with the post-pose stages (``scipy.signal`` …) imported
@@ -23,7 +23,8 @@ and variants are interleaved run by run so a change in machine load hits them al
 - ``neighbour``: bare inference fps on half-size frames alone / beside a process pinned to the last vCPU:
   a pure-Python busy loop (is the second vCPU a free core?), a loop that decodes the clip and encodes it with the
   pipeline's H.264 writer (the pass's helpers without the model) flat out or at 88 fps (0.9 of bare inference,
-  the target's pace; sleeping or spinning between frames), or a 64 MB memory copy (DRAM bandwidth);
+  the target's pace; sleeping or spinning between frames or bursts of 8 frames; at nice 5, also in SCHED_BATCH
+  as the pass's helpers run), or a 64 MB memory copy (DRAM bandwidth);
 - ``percall``: ms per frame of ``pose.half_size`` (the model's half-size copy) and ``overlay.annotate``;
 - ``cores``: bare inference fps on half-size frames, then pose-pass fps, in one process on one vCPU / on two;
 - ``video``: the same, with the pass writing the annotated video / not writing it (as batch workers run);
@@ -106,12 +107,13 @@ def _thread_cpu() -> dict[str, float]:
     return out
 
 
-# Neighbours for the ``neighbour`` experiment: each runs until killed, on one vCPU, taking ``sys.argv[1]`` (the clip).
+# Neighbours for the ``neighbour`` experiment: each runs until killed, on one vCPU, with the arguments
+# clip, fps, "sleep" | "spin", burst (``_NEIGHBOUR_VARIANTS``).
 _NEIGHBOURS = {
     # pure Python: keeps a core busy, touches almost no memory
     "busy": "while True: pass",
     # what the pass's helper threads do, without the model: decode the clip and encode it with the pipeline's writer
-    # (sys.argv[2] > 0: at most that many frames per second, i.e. the helpers' work at that pass speed)
+    # (fps > 0: that many frames per second, i.e. the helpers' work at that pass speed)
     "decode+x264": ("import sys, tempfile, time\n"
                     "from analyzer.video import FileSource, H264Writer\n"
                     "out = tempfile.mkdtemp() + '/n.mp4'\n"
@@ -122,6 +124,8 @@ _NEIGHBOURS = {
                     "        for f in src:\n"
                     "            w.write(f.image, f.t)\n"
                     "            t += dt\n"
+                    "            if f.index % int(sys.argv[4]):\n"
+                    "                continue\n"
                     "            if sys.argv[3] == 'spin':\n"
                     "                while time.perf_counter() < t: pass\n"
                     "            else:\n"
@@ -133,6 +137,20 @@ _NEIGHBOURS = {
 }
 
 
+# The ``neighbour`` experiment's variants (besides "alone"): which neighbour, at what nice value and policy
+# (``batch``: SCHED_BATCH, as the pass's helper threads run), paced at ``fps`` frames per second (0: flat out),
+# waiting for the next frame by sleeping or spinning, once every ``burst`` frames.
+_NEIGHBOUR_VARIANTS = {
+    "busy loop nice 0": {"kind": "busy", "nice": 0},
+    "decode+x264 loop nice 5": {"kind": "decode+x264", "nice": 5},
+    "decode+x264 at 88 fps nice 5": {"kind": "decode+x264", "nice": 5, "fps": 88},
+    "decode+x264 at 88 fps nice 5 SCHED_BATCH": {"kind": "decode+x264", "nice": 5, "fps": 88, "batch": True},
+    "decode+x264 at 88 fps spinning nice 5": {"kind": "decode+x264", "nice": 5, "fps": 88, "wait": "spin"},
+    "decode+x264 at 88 fps in bursts of 8 nice 5": {"kind": "decode+x264", "nice": 5, "fps": 88, "burst": 8},
+    "memcopy loop nice 5": {"kind": "memcopy", "nice": 5},
+}
+
+
 def child(exp: str, variant: str, clip: str) -> dict:
     """One measurement in this (fresh) process."""
     out = Path(tempfile.mkdtemp(prefix="child-")) / "annotated.mp4"  # under the TMPDIR main() removes
@@ -140,12 +158,13 @@ def child(exp: str, variant: str, clip: str) -> dict:
         import analyzer.threads as T
         import analyzer.video as V
 
-        if variant == "idle":
-            def idle(increment: int = 0) -> None:
-                os.sched_setscheduler(threading.get_native_id(), os.SCHED_IDLE, os.sched_param(0))
-            T.lower_priority = V.lower_priority = idle
-        else:
-            T.lower_priority.__defaults__ = (int(variant),)
+        def helper(increment: int = 0) -> None:  # variant "<nice> [batch | idle]" for the helper threads
+            tid = threading.get_native_id()
+            os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + int(variant.split()[0])))
+            policy = {"batch": os.SCHED_BATCH, "idle": os.SCHED_IDLE}.get(variant.split()[-1], os.SCHED_OTHER)
+            os.sched_setscheduler(tid, policy, os.sched_param(0))  # keeps the nice value
+
+        T.lower_priority = V.lower_priority = helper
         return {"fps": _pass_fps(clip, out)}
     if exp == "preset":
         import analyzer.video as V
@@ -205,7 +224,7 @@ def child(exp: str, variant: str, clip: str) -> dict:
         r = _pass_threads(clip, out, half_size_reach_px=int(variant.split()[-1]))
         return {"fps": r["fps"], "cpu_ms_per_frame": r["cpu_ms_per_frame"], "model_thread_ms": r["ms/main (model)"],
                 "mediapipe_ms": r.get("ms/mediapipe", 0.0)}
-    if exp == "neighbour":  # bare inference on half-size frames, alone or beside a busy loop on the last vCPU
+    if exp == "neighbour":  # bare inference on half-size frames, alone or beside a neighbour on the last vCPU
         import mediapipe as mp
 
         from analyzer import models
@@ -215,11 +234,11 @@ def child(exp: str, variant: str, clip: str) -> dict:
         frames = [half_size(f.image) for f in FileSource(clip, threaded=False)]
         spin = None
         if variant != "alone":
-            cpu = str(max(os.sched_getaffinity(0)))
-            spin = subprocess.Popen(["nice", "-n", variant.split()[-1], "taskset", "-c", cpu, sys.executable, "-c",
-                                     _NEIGHBOURS[variant.split()[0]], clip,
-                                     variant.split()[2] if " at " in variant else "0",
-                                     "spin" if "spinning" in variant else "sleep"], cwd=ROOT)
+            n = _NEIGHBOUR_VARIANTS[variant]
+            cmd = ["nice", "-n", str(n["nice"]), *(["chrt", "-b", "0"] if n.get("batch") else []),
+                   "taskset", "-c", str(max(os.sched_getaffinity(0))), sys.executable, "-c", _NEIGHBOURS[n["kind"]],
+                   clip, str(n.get("fps", 0)), n.get("wait", "sleep"), str(n.get("burst", 1))]
+            spin = subprocess.Popen(cmd, cwd=ROOT)
             time.sleep(1.0)  # let the neighbour import and start streaming
         try:
             with create_landmarker(models.resolve("full"), PoseSettings(), 1, True, True) as lm:
@@ -417,15 +436,13 @@ def child(exp: str, variant: str, clip: str) -> dict:
 
 
 PLAN = {"inputs": ["1280/masks", "1280/none", "960/masks", "960/none", "640/masks", "640/none"],
-        "nice": ["0", "5", "19", "idle"], "preset": ["ultrafast", "superfast", "veryfast"],
+        "nice": ["0", "5", "5 batch", "19", "0 idle"], "preset": ["ultrafast", "superfast", "veryfast"],
         "bframes": ["none", "x264 default (3)"], "stages": ["at the start", "during the pass", "after the pass"],
         "threads": ["pose pass"], "opencv": ["default", "1 thread"], "mask": ["bilinear"],
         "parallel": ["1 landmarker", "2 landmarkers"],
         "startup": ["both landmarkers"], "gil": ["decoder thread"],
         "half": ["half size at reach 128", "always full size 0"], "yuv": ["OpenCV I420", "PyAV rgb24"],
-        "neighbour": ["alone", "busy loop nice 0", "decode+x264 loop nice 5",
-                      "decode+x264 at 88 fps nice 5", "decode+x264 at 88 fps spinning nice 5",
-                      "memcopy loop nice 5"],
+        "neighbour": ["alone", *_NEIGHBOUR_VARIANTS],
         "percall": ["half_size + annotate"], "cores": ["1 vCPU", "2 vCPUs"], "video": ["annotated video", "no video"],
         "affinity": ["as now", "helpers on the last vCPU", "model on the first vCPU, helpers on the last"]}
 
