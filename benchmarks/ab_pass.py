@@ -28,6 +28,8 @@ and variants are interleaved run by run so a change in machine load hits them al
 - ``percall``: ms per frame of ``pose.half_size`` (the model's half-size copy) and ``overlay.annotate``;
 - ``cores``: bare inference fps on half-size frames, then pose-pass fps, in one process on one vCPU / on two;
 - ``video``: the same, with the pass writing the annotated video / not writing it (as batch workers run);
+- ``policy``: the pose pass without the annotated video (as batch workers run it) and live mode ((f)'s
+  measurement) with the helper threads at nice 5 / at nice 5 in SCHED_BATCH (as now);
 - ``affinity``: pose-pass fps with the helper threads (decode, overlay/encode, people count) free to run on any
   vCPU as now / pinned to the last one / pinned there and the model with MediaPipe's threads pinned to the first.
 
@@ -268,6 +270,21 @@ def child(exp: str, variant: str, clip: str) -> dict:
         del frames
         fps = _pass_fps(clip, None if variant == "no video" else out)
         return {"bare_fps": bare, "pass_fps": fps, "pass_over_bare": fps / bare}
+    if exp == "policy":  # helper threads at nice 5 with or without SCHED_BATCH: the no-video pass (as batch
+        # workers run it) and live mode, table (f)'s measurement
+        import analyzer.threads as T
+        import analyzer.video as V
+        import workers
+
+        if variant == "nice 5":
+            def nice_only(increment: int = T.HELPER_NICE) -> None:
+                tid = threading.get_native_id()
+                os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + increment))
+
+            T.lower_priority = V.lower_priority = nice_only
+        fps = _pass_fps(clip, None)
+        live = workers.live({"clip": clip, "n_frames": 300})
+        return {"no_video_pass_fps": fps, "live_fps": live["fps"], "live_p95_ms": live["latency_ms_p95"]}
     if exp == "affinity":  # helper threads (decode, overlay/encode, people count) and the model on separate vCPUs
         import analyzer.threads as T
         import analyzer.video as V
@@ -444,6 +461,7 @@ PLAN = {"inputs": ["1280/masks", "1280/none", "960/masks", "960/none", "640/mask
         "half": ["half size at reach 128", "always full size 0"], "yuv": ["OpenCV I420", "PyAV rgb24"],
         "neighbour": ["alone", *_NEIGHBOUR_VARIANTS],
         "percall": ["half_size + annotate"], "cores": ["1 vCPU", "2 vCPUs"], "video": ["annotated video", "no video"],
+        "policy": ["nice 5", "nice 5 SCHED_BATCH"],
         "affinity": ["as now", "helpers on the last vCPU", "model on the first vCPU, helpers on the last"]}
 
 
