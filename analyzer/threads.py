@@ -17,7 +17,7 @@ def lower_priority(increment: int = HELPER_NICE) -> None:
     CPU share as a normal thread at that nice value, so it cannot starve on a busy machine, but on
     waking up (a frame to encode, room in the decode queue) it does not preempt a running thread of
     the model's chain; it waits for the scheduler's next tick or a free vCPU. Pose pass on the 10-s
-    720p30 clip: 65.6 → 67.8 fps (``benchmarks/ab_pass.py``, experiment ``nice``).
+    720p30 clip: 66.3 → 67.7 fps (``benchmarks/ab_pass.py``, experiment ``nice``).
     """
     if increment <= 0 or not hasattr(os, "setpriority") or not hasattr(threading, "get_native_id"):
         return
