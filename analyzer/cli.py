@@ -64,7 +64,7 @@ def analyze(
     full_size_model_input: bool = typer.Option(
         False, "--full-size-model-input",
         help="Always give the pose model the whole decoded frame (≤ 1280 px). By default a large person is "
-             "analysed on a half-size copy, which is faster and moves landmarks no more than a 1 % resize does."),
+             "analysed on a half-size copy, which is faster and moves landmarks about as far as a 1 % resize does."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     as_json: bool = typer.Option(False, "--json", help="Print the report JSON to stdout."),
 ) -> None:

@@ -44,7 +44,7 @@ class PoseSettings:
     max_side: int = 1280  # frames are decoded at most this size (px, longer side); the overlay is drawn on them
     #: The model gets the frame at half size while the subject's reach in the previous frame, measured at
     #: half size, is at least this many px (:func:`use_half_size`); 0 = always the decoded size. On the real
-    #: clips decoded at 1280 px this moves landmarks no more than a 1 % resize does (benchmarks/notes.md).
+    #: clips decoded at 1280 px this moves landmarks about as far as a 1 % resize does (benchmarks/notes.md).
     half_size_reach_px: int = 128
 
     @property

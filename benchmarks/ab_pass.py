@@ -109,34 +109,39 @@ def _thread_cpu() -> dict[str, float]:
     return out
 
 
-# Neighbours for the ``neighbour`` experiment: each runs until killed, on one vCPU, with the arguments
-# clip, fps, "sleep" | "spin", burst (``_NEIGHBOUR_VARIANTS``).
-_NEIGHBOURS = {
-    # pure Python: keeps a core busy, touches almost no memory
-    "busy": "while True: pass",
-    # what the pass's helper threads do, without the model: decode the clip and encode it with the pipeline's writer
-    # (fps > 0: that many frames per second, i.e. the helpers' work at that pass speed)
-    "decode+x264": ("import sys, tempfile, time\n"
-                    "from analyzer.video import FileSource, H264Writer\n"
-                    "out = tempfile.mkdtemp() + '/n.mp4'\n"
-                    "src = FileSource(sys.argv[1], threaded=False)\n"
-                    "dt, t = 1 / float(sys.argv[2]) if float(sys.argv[2]) > 0 else 0.0, time.perf_counter()\n"
-                    "while True:\n"
-                    "    with H264Writer(out, src.fps, *src.out_size) as w:\n"
-                    "        for f in src:\n"
-                    "            w.write(f.image, f.t)\n"
-                    "            t += dt\n"
-                    "            if f.index % int(sys.argv[4]):\n"
-                    "                continue\n"
-                    "            if sys.argv[3] == 'spin':\n"
-                    "                while time.perf_counter() < t: pass\n"
-                    "            else:\n"
-                    "                time.sleep(max(0.0, t - time.perf_counter()))\n"),
-    # streams memory: copies a 64 MB buffer (twice the L3) over and over
-    "memcopy": ("import numpy as np\n"
-                "a = np.ones(2**26, np.uint8); b = np.empty_like(a)\n"
-                "while True: np.copyto(b, a)\n"),
-}
+def _neighbour(kind: str, clip: str, fps: float, wait: str, burst: int) -> None:
+    """Run one neighbour of the ``neighbour`` experiment until killed (in its own process, pinned to one vCPU).
+
+    ``busy``: pure Python, keeps a core busy and touches almost no memory. ``memcopy``: copies a 64 MB buffer
+    (twice the L3) over and over. ``decode+x264``: what the pass's helper threads do, without the model: decode
+    the clip and encode it with the pipeline's writer, at ``fps`` frames per second (0: flat out), waiting for
+    the next frame by sleeping or spinning (``wait``) once every ``burst`` frames.
+    """
+    if kind == "busy":
+        while True:
+            pass
+    if kind == "memcopy":
+        a = np.ones(2**26, np.uint8)
+        b = np.empty_like(a)
+        while True:
+            np.copyto(b, a)
+    from analyzer.video import FileSource, H264Writer
+
+    out = Path(tempfile.mkdtemp()) / "n.mp4"
+    src = FileSource(clip, threaded=False)
+    dt, t = (1 / fps if fps > 0 else 0.0), time.perf_counter()
+    while True:
+        with H264Writer(out, src.fps, *src.out_size) as w:
+            for f in src:
+                w.write(f.image, f.t)
+                t += dt
+                if f.index % burst:
+                    continue
+                if wait == "spin":
+                    while time.perf_counter() < t:
+                        pass
+                else:
+                    time.sleep(max(0.0, t - time.perf_counter()))
 
 
 # The ``neighbour`` experiment's variants (besides "alone"): which neighbour, at what nice value and policy
@@ -153,20 +158,44 @@ _NEIGHBOUR_VARIANTS = {
 }
 
 
+def _helper_policy(nice: int, policy: int) -> None:
+    """From now on, the pipeline's helper threads (``analyzer.threads.lower_priority``) take ``nice`` more and
+    ``policy`` (``os.SCHED_OTHER`` / ``SCHED_BATCH`` / ``SCHED_IDLE``) instead of what the pipeline gives them."""
+    import analyzer.threads as T
+    import analyzer.video as V
+
+    def helper(increment: int = 0) -> None:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + nice))
+        os.sched_setscheduler(tid, policy, os.sched_param(0))  # keeps the nice value
+
+    T.lower_priority = V.lower_priority = helper
+
+
+def _half_size_frames(clip: str) -> list[tuple[np.ndarray, float]]:
+    """The clip's decoded frames at half size, with their times (s): what the pipeline gives the model on the
+    benchmark clip, whose subject is large enough for half size on every frame (table (a), column *half*)."""
+    from analyzer.pose import half_size
+    from analyzer.video import FileSource
+
+    return [(half_size(f.image), f.t) for f in FileSource(clip, threaded=False)]
+
+
+def _bare_fps(frames: list[tuple[np.ndarray, float]]) -> float:
+    """Bare-inference fps over ``frames``: the loop of table (a) (``workers._raw_loop``), with its landmarker."""
+    import workers
+
+    from analyzer import models
+
+    return workers._raw_loop(frames, str(models.resolve("full")), workers._settings({}))[0]
+
+
 def child(exp: str, variant: str, clip: str) -> dict:
     """One measurement in this (fresh) process."""
     out = Path(tempfile.mkdtemp(prefix="child-")) / "annotated.mp4"  # under the TMPDIR main() removes
-    if exp == "nice":
-        import analyzer.threads as T
-        import analyzer.video as V
-
-        def helper(increment: int = 0) -> None:  # variant "<nice> [batch | idle]" for the helper threads
-            tid = threading.get_native_id()
-            os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + int(variant.split()[0])))
-            policy = {"batch": os.SCHED_BATCH, "idle": os.SCHED_IDLE}.get(variant.split()[-1], os.SCHED_OTHER)
-            os.sched_setscheduler(tid, policy, os.sched_param(0))  # keeps the nice value
-
-        T.lower_priority = V.lower_priority = helper
+    if exp == "nice":  # variant "<nice> [batch | idle]" for the helper threads
+        _helper_policy(int(variant.split()[0]),
+                       {"batch": os.SCHED_BATCH, "idle": os.SCHED_IDLE}.get(variant.split()[-1], os.SCHED_OTHER))
         return {"fps": _pass_fps(clip, out)}
     if exp == "preset":
         import analyzer.video as V
@@ -227,61 +256,33 @@ def child(exp: str, variant: str, clip: str) -> dict:
         return {"fps": r["fps"], "cpu_ms_per_frame": r["cpu_ms_per_frame"], "model_thread_ms": r["ms/main (model)"],
                 "mediapipe_ms": r.get("ms/mediapipe", 0.0)}
     if exp == "neighbour":  # bare inference on half-size frames, alone or beside a neighbour on the last vCPU
-        import mediapipe as mp
-
-        from analyzer import models
-        from analyzer.pose import PoseSettings, create_landmarker, half_size
-        from analyzer.video import FileSource
-
-        frames = [half_size(f.image) for f in FileSource(clip, threaded=False)]
+        frames = _half_size_frames(clip)
         spin = None
         if variant != "alone":
             n = _NEIGHBOUR_VARIANTS[variant]
             cmd = ["nice", "-n", str(n["nice"]), *(["chrt", "-b", "0"] if n.get("batch") else []),
-                   "taskset", "-c", str(max(os.sched_getaffinity(0))), sys.executable, "-c", _NEIGHBOURS[n["kind"]],
-                   clip, str(n.get("fps", 0)), n.get("wait", "sleep"), str(n.get("burst", 1))]
+                   "taskset", "-c", str(max(os.sched_getaffinity(0))), sys.executable, __file__, "--neighbour",
+                   n["kind"], clip, str(n.get("fps", 0)), n.get("wait", "sleep"), str(n.get("burst", 1))]
             spin = subprocess.Popen(cmd, cwd=ROOT)
             time.sleep(1.0)  # let the neighbour import and start streaming
         try:
-            with create_landmarker(models.resolve("full"), PoseSettings(), 1, True, True) as lm:
-                t0 = time.perf_counter()
-                for i, img in enumerate(frames):
-                    lm.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=img), i * 33)
-                return {"fps": len(frames) / (time.perf_counter() - t0)}
+            return {"fps": _bare_fps(frames)}
         finally:
             if spin is not None:
                 spin.kill()
                 spin.wait()
     if exp in ("cores", "video"):  # bare inference, then the pose pass, in one process (MediaPipe imported once)
-        import mediapipe as mp
-
-        from analyzer import models
-        from analyzer.pose import PoseSettings, create_landmarker, half_size
-        from analyzer.video import FileSource
-
         if variant.startswith("1 vCPU"):
             os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # threads started from now on inherit it
-        frames = [half_size(f.image) for f in FileSource(clip, threaded=False)]
-        with create_landmarker(models.resolve("full"), PoseSettings(), 1, True, True) as lm:
-            t0 = time.perf_counter()
-            for i, img in enumerate(frames):
-                lm.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=img), i * 33)
-            bare = len(frames) / (time.perf_counter() - t0)
-        del frames
+        bare = _bare_fps(_half_size_frames(clip))
         fps = _pass_fps(clip, None if variant == "no video" else out)
         return {"bare_fps": bare, "pass_fps": fps, "pass_over_bare": fps / bare}
     if exp == "policy":  # helper threads at nice 5 with or without SCHED_BATCH: the no-video pass (as batch
         # workers run it) and live mode, table (f)'s measurement
-        import analyzer.threads as T
-        import analyzer.video as V
         import workers
 
         if variant == "nice 5":
-            def nice_only(increment: int = T.HELPER_NICE) -> None:
-                tid = threading.get_native_id()
-                os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + increment))
-
-            T.lower_priority = V.lower_priority = nice_only
+            _helper_policy(5, os.SCHED_OTHER)
         fps = _pass_fps(clip, None)
         live = workers.live({"clip": clip, "n_frames": 300})
         return {"no_video_pass_fps": fps, "live_fps": live["fps"], "live_p95_ms": live["latency_ms_p95"]}
@@ -472,7 +473,11 @@ def main(argv=None) -> int:
     ap.add_argument("--only", default=",".join(PLAN), help="experiments, comma-separated")
     ap.add_argument("--json", type=Path, default=ROOT / "docs" / "ab_pass.json")
     ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    ap.add_argument("--neighbour", nargs=5, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
+    if a.neighbour:
+        kind, clip, fps, wait, burst = a.neighbour
+        _neighbour(kind, clip, float(fps), wait, int(burst))
     if a.child:
         print(json.dumps(child(*a.child)))
         return 0
