@@ -106,7 +106,7 @@ def analyze(
     typer.echo(f"{video.name}: {ctx.exercise} · {ctx.view} view · {count} · "
                f"person found in {result.track.detection_rate:.0%} of frames")
     for w in result.warnings:
-        typer.echo(f"warning: {w}")
+        typer.echo(f"warning: {w.message}")
     for issue in ctx.setup_issues:
         typer.echo(f"setup: {issue.message}")
     for line in top_findings(result.report, 3):
@@ -202,6 +202,15 @@ def bench_accuracy(ctx: typer.Context) -> None:
         raise typer.Exit(2)
     sys.path.insert(0, str(bench_dir))  # importable by name, so --jobs worker processes can load it too
     raise typer.Exit(importlib.import_module("accuracy").main(list(ctx.args)))
+
+
+@bench_app.command("realclips", context_settings={"allow_extra_args": True, "ignore_unknown_options": True,
+                                                "help_option_names": []})
+def bench_realclips(ctx: typer.Context) -> None:
+    """Agreement with the labelled real clips (../shared/realclips): writes docs/REALCLIPS.md (options: --help)."""
+    from .bench.realclips import main as realclips_main
+
+    raise typer.Exit(realclips_main(list(ctx.args)))
 
 
 def _safe_stem(p: Path) -> str:

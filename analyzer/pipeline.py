@@ -22,7 +22,7 @@ from .atomic import OutputSet
 from .errors import ClipTooLongError, ClipTooShortError, NoPersonError, WrongViewError
 from .pose import PoseSettings, PoseTrack, cache_key, cached_track, file_sha256, store_track
 from .pose_pass import Progress, overlay_pass, pose_pass
-from .types import Context, Finding, MetricSet
+from .types import ClipWarning, Context, Finding, MetricSet, clean_json
 from .video import VideoInfo, probe
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ class Analysis:
     report: object  # report.Report
     kinematics: dict[str, np.ndarray]
     outputs: dict[str, Path] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ClipWarning] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -96,7 +96,7 @@ def analyze(video: str | Path, options: AnalyzeOptions | None = None, progress: 
         key = cache_key(sha, mpath, settings)
         track = cached_track(key) if opts.use_cache else None
         timings["cache_hit"] = float(track is not None)
-        warnings: list[str] = []
+        warnings: list[ClipWarning] = []
         video_tmp = out.tmp("annotated.mp4") if (out is not None and opts.write_video) else None
         if track is None or video_tmp is not None:
             t1 = time.perf_counter()
@@ -107,18 +107,15 @@ def analyze(video: str | Path, options: AnalyzeOptions | None = None, progress: 
                 overlay_pass(video, info, track, settings, video_out=video_tmp, progress=progress)
             timings["pose_pass_s"] = time.perf_counter() - t1
             if not timings["cache_hit"]:
-                track.meta["warnings"] = warnings  # cached with the track, so a re-analysis says them too
+                # cached with the track, so a re-analysis says them too
+                track.meta["warnings"] = [clean_json(w) for w in warnings]
+                track.meta["pose_pass_s"] = timings["pose_pass_s"]
                 if opts.use_cache:
                     store_track(key, track)
-        track.meta.setdefault("warnings", warnings)
         _check_person(track, info)
-        for w in _absence_warnings(track):
-            if w not in track.meta["warnings"]:
-                track.meta["warnings"].append(w)
         t2 = time.perf_counter()
         result = analyze_track(track, opts, info=info)
         timings["analysis_s"] = time.perf_counter() - t2
-        result.warnings = list(track.meta.get("warnings", []))
         timings["total_s"] = time.perf_counter() - t0
         result.timings = timings
         _attach_run_info(result, opts, mpath, timings)
@@ -159,7 +156,16 @@ def _analyze_track(track: PoseTrack, opts: AnalyzeOptions, info: VideoInfo | Non
         info = VideoInfo(str(track.meta.get("video", "")), "", track.width, track.height, track.fps,
                          float(track.t[-1] - track.t[0]) if len(track) else 0.0, len(track), 0)
     report = build_report(info=info, track=track, clean=clean, context=ctx, metrics=metrics, findings=findings)
-    return Analysis(info, track, clean, ctx, metrics, findings, report, kin)
+    return Analysis(info, track, clean, ctx, metrics, findings, report, kin, warnings=clip_warnings(track))
+
+
+def clip_warnings(track: PoseTrack) -> list[ClipWarning]:
+    """What the pose pass found about the footage (kept with the cached track) plus stretches without the person."""
+    out = [ClipWarning.from_json(w) for w in track.meta.get("warnings", [])]
+    for w in _absence_warnings(track):
+        if w not in out:
+            out.append(w)
+    return out
 
 
 class _Null:
@@ -197,7 +203,7 @@ def _check_person(track: PoseTrack, info: VideoInfo) -> None:
             "with the person filling at least half the frame height.")
 
 
-def _absence_warnings(track: PoseTrack, min_gap_s: float = 0.5) -> list[str]:
+def _absence_warnings(track: PoseTrack, min_gap_s: float = 0.5) -> list[ClipWarning]:
     """One sentence per stretch of ≥ ``min_gap_s`` without the person (left the frame, hidden)."""
     det = np.asarray(track.detected, bool)
     t = np.asarray(track.t, float)
@@ -213,8 +219,8 @@ def _absence_warnings(track: PoseTrack, min_gap_s: float = 0.5) -> list[str]:
         t0, t1 = t[i], (t[j] if j < n else t[-1])
         if t1 - t0 >= min_gap_s:
             where = "at the start" if i == 0 else ("at the end" if j >= n else "")
-            out.append(f"The person was out of view from {t0:.1f} s to {t1:.1f} s{(' ' + where) if where else ''}; "
-                       "those frames were left out of the analysis.")
+            out.append(ClipWarning("out_of_view", f"The person was out of view from {t0:.1f} s to {t1:.1f} s"
+                                   f"{(' ' + where) if where else ''}; those frames were left out of the analysis."))
         i = j
     return out
 
@@ -225,7 +231,7 @@ def _attach_run_info(result: Analysis, opts: AnalyzeOptions, mpath: Path, timing
            "cutoff_hz": opts.cutoff_hz, "timings_s": {k: round(v, 3) for k, v in timings.items()},
            "model_input": {"max_side_px": opts.max_side, "half_size_reach_px": opts.half_size_reach_px,
                            "half_size_share": result.track.meta.get("model_half_size_share")},
-           "warnings": result.warnings}
+           "warnings": [clean_json(w) for w in result.warnings]}
     if hasattr(rep, "run") and isinstance(rep.run, dict):
         rep.run.update(run)
 

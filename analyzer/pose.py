@@ -22,7 +22,7 @@ from . import landmarks as L
 from .atomic import atomic_path
 from .types import clean_json
 
-TRACK_FORMAT_VERSION = 2  # 2: masks stored zlib-compressed per frame
+TRACK_FORMAT_VERSION = 3  # 2: masks stored zlib-compressed per frame; 3: warnings as {code, message}
 
 
 @dataclass(frozen=True)

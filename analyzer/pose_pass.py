@@ -14,6 +14,7 @@ from typing import Callable
 import numpy as np
 
 from .pose import PoseSettings, PoseTrack, TrackRecorder
+from .types import ClipWarning
 from .video import FileSource, H264Writer, VideoInfo
 
 Progress = Callable[[int, int], None]
@@ -23,7 +24,7 @@ QUEUE_FRAMES = 4
 
 
 def pose_pass(video, info: VideoInfo, model_path: Path, settings: PoseSettings, *, video_out: Path | None,
-              progress: Progress | None, sha: str) -> tuple[PoseTrack, list[str]]:
+              progress: Progress | None, sha: str) -> tuple[PoseTrack, list[ClipWarning]]:
     """Run the model over the clip and write the overlay video to ``video_out`` (when given).
 
     Returns the track and user-facing warnings (damaged file, several people).
@@ -52,9 +53,10 @@ def pose_pass(video, info: VideoInfo, model_path: Path, settings: PoseSettings, 
     finally:
         if writer is not None and not ok:
             writer.abort()
-    warnings = list(src.warnings)
-    if warnings:
-        warnings = [f"The file is damaged: {'; '.join(warnings)}. Only the first {done} frames were analysed."]
+    warnings: list[ClipWarning] = []
+    if src.warnings:
+        warnings.append(ClipWarning("damaged_file", f"The file is damaged: {'; '.join(src.warnings)}. "
+                                                    f"Only the first {done} frames were analysed."))
     meta = {"video": Path(video).name, "sha256": sha, "rotation": info.rotation, "codec": info.codec,
             "decoded_frames": done, "scale": src.scale, "mean_brightness": float(np.mean(luma)) if luma else None,
             "several_people_from_frame": rec.estimator.escalated_at if settings.adaptive else None,
@@ -62,9 +64,9 @@ def pose_pass(video, info: VideoInfo, model_path: Path, settings: PoseSettings, 
     track = rec.build(W, H, info.fps, settings.model, meta)
     if settings.num_poses > 1 and len(track) and int(track.n_people.max()) > 1:
         share = float((track.n_people > 1).mean())
-        warnings.append(
-            f"Several people were visible ({share:.0%} of frames); the analysis follows one person: "
-            "the largest, most central one at the start, tracked from frame to frame.")
+        warnings.append(ClipWarning(
+            "several_people", f"Several people were visible ({share:.0%} of frames); the analysis follows one person: "
+            "the largest, most central one at the start, tracked from frame to frame."))
     return track, warnings
 
 

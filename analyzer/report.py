@@ -20,7 +20,7 @@ import numpy as np
 from .rules.engine import CATEGORIES, Skip, display_comparator, evaluate_detailed, load_rules
 from .types import Context, Finding, MetricSet, MetricValue, clean_json
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "report.schema.json"
 
 #: Why a metric group cannot be measured from a view (spec §A and "Metric × view").

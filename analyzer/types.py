@@ -32,6 +32,19 @@ class SetupIssue:
 
 
 @dataclass
+class ClipWarning:
+    """Something about the footage the report must say (several people, the person out of view, a damaged file)."""
+
+    code: str  # e.g. "several_people", "out_of_view", "damaged_file"
+    message: str  # one plain sentence for the user
+
+    @classmethod
+    def from_json(cls, d: "dict[str, str] | str") -> "ClipWarning":
+        """From its JSON form ({code, message}); a bare message string gets the code "note"."""
+        return cls("note", d) if isinstance(d, str) else cls(str(d["code"]), str(d["message"]))
+
+
+@dataclass
 class Rep:
     """One repetition: frame indices of start, bottom (deepest point) and end."""
 

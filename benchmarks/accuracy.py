@@ -14,7 +14,7 @@ compares what it measured with the renderer's truth:
   the clip mean against the 3D truth), step width, depth angle, trunk–shank difference, rep count;
 * detection rate per view, view / exercise / near-side detection;
 * finding precision and recall against the truth's expected findings (rule id → truth name via
-  :mod:`analyzer.synth.finding_map`), and the number of findings reported for a metric the view
+  :mod:`analyzer.bench.vocabulary`), and the number of findings reported for a metric the view
   cannot measure (must be 0).
 
 Each scenario's render is cached by a hash of its spec and the renderer source; its result by that
@@ -53,25 +53,7 @@ QUICK = ("squat_side_left_good_clean", "squat_front_valgus15_", "squat_back_good
 
 
 # ----------------------------------------------------------------------------------------------- hashing
-def _tree_hash(paths) -> str:
-    h = hashlib.sha256()
-    for p in sorted(paths):
-        h.update(str(p.relative_to(ROOT)).encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()[:16]
-
-
-def synth_hash() -> str:
-    return _tree_hash((ROOT / "analyzer" / "synth").glob("*.py"))
-
-
-def analyzer_hash() -> str:
-    a = ROOT / "analyzer"
-    skip = {"synth", "appkit"}
-    io_only = {"cli.py", "batch.py", "live.py", "overlay.py", "__main__.py"}  # cannot change a result
-    files = [p for p in a.rglob("*") if p.suffix in (".py", ".toml") and not skip & set(p.parts)
-             and p.name not in io_only and p.is_file()]
-    return _tree_hash(files)
+from analyzer.bench.cache import analyzer_hash, synth_hash  # noqa: E402
 
 
 def render_key(spec) -> str:
@@ -111,7 +93,7 @@ def _exercise_family(ex: str) -> str:
 def evaluate(analysis, truth) -> dict:
     """Compare one :class:`~analyzer.pipeline.Analysis` with its :class:`~analyzer.synth.GroundTruth`."""
     from analyzer.metrics.common import META
-    from analyzer.synth.finding_map import negated_name, truth_name
+    from analyzer.bench.vocabulary import negated_name, truth_name
 
     ctx, ms, track = analysis.context, analysis.metrics, analysis.track
     kind = truth.meta["view_kind"]
@@ -444,7 +426,7 @@ def render_markdown(summary: dict, results: list[dict], meta: dict) -> str:
     L.append(f"Overall: precision **{_f(f['precision'], 2)}**, recall **{_f(f['recall'], 2)}** "
              f"(TP {f['tp']}, FP {f['fp']}, FN {f['fn']}). A finding counts as a false positive only when the truth "
              "lists it under `must_not_report`; findings for faults the truth leaves open (borderline knob values) are "
-             "*unscored*. Rule ids map to truth names via `analyzer/synth/finding_map.py`.\n")
+             "*unscored*. Rule ids map to truth names via `analyzer/bench/vocabulary.py`.\n")
     L.append(f"- Findings reported for a metric the detected view cannot measure (or whose metric is not `ok`): "
              f"**{f['unmeasurable_findings']}** (must be 0).")
     L.append(f"- Findings whose metric the *true* view cannot measure (only possible after a wrong view detection): "

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analyzer.synth.finding_map import (FAULT_RULES, POSITIVE_RULES, TRUTH_NAMES, UNMAPPED_RULES, base_rule_id,
-                                        negated_name, truth_name)
+from analyzer.bench.vocabulary import (FAULT_RULES, POSITIVE_RULES, TRUTH_NAMES, UNMAPPED_RULES, base_rule_id,
+                                       negated_name, truth_name)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))

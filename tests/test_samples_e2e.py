@@ -18,7 +18,7 @@ import pytest
 
 from analyzer.metrics.common import META
 from analyzer.rules.engine import KNOWN_METRICS
-from analyzer.synth.finding_map import negated_name, reported_names
+from analyzer.bench.vocabulary import negated_name, reported_names
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_videos"
 CLIPS = sorted(p.stem for p in SAMPLES.glob("*.mp4") if p.with_suffix(".json").is_file())

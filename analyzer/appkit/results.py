@@ -234,7 +234,7 @@ def build_result(analysis, *, key: str, label: str, options: dict[str, Any], rul
         cards=cards, per_rep=list(getattr(rep, "per_rep", []) or []), drills=list(getattr(rep, "drills", []) or []),
         safety_note=getattr(rep, "safety_note", "") or "", disclaimer=getattr(rep, "disclaimer", "") or "",
         notes=list(getattr(rep, "notes", []) or []), not_measurable=list(getattr(rep, "not_measurable", []) or []),
-        headline=headline, series=series, thresholds=thresholds, warnings=list(analysis.warnings),
+        headline=headline, series=series, thresholds=thresholds, warnings=[w.message for w in analysis.warnings],
         timings=dict(analysis.timings), duration_s=float(getattr(info, "duration", 0.0) or 0.0),
         n_frames=len(track), fps=float(track.fps), downloads=downloads, video=video,
     )
