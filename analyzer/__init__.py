@@ -7,6 +7,7 @@ Python API::
     for f in result.findings:
         print(f.severity, f.cue, f.evidence())
 """
+
 from __future__ import annotations
 
 __version__ = "0.1.0"

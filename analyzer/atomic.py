@@ -2,14 +2,16 @@
 
 A reader never sees a half-written file; on any error the temp file is removed.
 """
+
 from __future__ import annotations
 
 import contextlib
 import errno
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
 from .errors import OutputError
 
@@ -91,9 +93,9 @@ class OutputSet:
     def __init__(self, out_dir: str | os.PathLike):
         self.out_dir = Path(out_dir)
         self._tmps: dict[str, Path] = {}
-        self._lock_fh = None
+        self._lock_fh: Any = None  # the open lock file while the output set is held
 
-    def __enter__(self) -> "OutputSet":
+    def __enter__(self) -> OutputSet:
         import fcntl
 
         lock_path = self.out_dir / self.LOCK_NAME
@@ -110,7 +112,8 @@ class OutputSet:
                 self._lock_fh.close()
                 self._lock_fh = None
                 raise OutputError(
-                    f"Another analysis is writing to {self.out_dir} right now; wait for it to finish or choose another output folder."
+                    f"Another analysis is writing to {self.out_dir} right now; wait for it to finish or choose "
+                    "another output folder."
                 ) from exc
             # A run that just finished unlinks its lock file: if ours is no longer the file at
             # lock_path, another run may lock a fresh one, so start again with that file.

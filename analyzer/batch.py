@@ -17,6 +17,7 @@ at a time. VIDEO mode keeps tracking state per stream, so each clip gets a fresh
 landmarker graph inside its worker. Scheduling is the pool's or Ray's; there is none here.
 With Ray, clip paths and ``out_dir`` must be on storage every node can read and write.
 """
+
 from __future__ import annotations
 
 import csv
@@ -26,30 +27,27 @@ import json
 import os
 import re
 import time
+from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from .atomic import write_text
-from .pose import file_sha256
+from .batch_ray import run_ray
+from .batch_worker import COLUMNS, analyze_clip, init_worker
+from .track.cache import file_sha256
 
 VIDEO_EXTS = {".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".wmv", ".3gp", ".ts", ".mts"}
-MANIFEST = "manifest.json"
-SUMMARY = "summary.csv"
-MANIFEST_VERSION = 1
 
-#: Metric ids reported as columns of summary.csv (value, or empty when not measurable).
-HEADLINE_METRICS = (
-    "rep_count", "lcp_delta", "hinge_lag_ms", "hinge_back_first_fraction", "trunk_angle_bottom",
-    "knee_flexion_peak", "hip_flexion_peak", "depth_angle", "fppa_delta_left", "fppa_delta_right", "nksd",
-    "lateral_shift", "cadence_spm", "overstride", "pelvic_drop_deg", "trunk_lean",
-)
-BASE_COLUMNS = ("clip", "sha256", "status", "error_code", "error", "exercise", "view", "near_side", "reps",
-                "detection_rate", "duration_s", "frames", "n_findings", "red", "amber", "findings", "setup_issues",
-                "out_dir", "seconds")
-COLUMNS = BASE_COLUMNS + HEADLINE_METRICS
+
+MANIFEST = "manifest.json"
+
+
+SUMMARY = "summary.csv"
+
+
+MANIFEST_VERSION = 1
 
 
 @dataclass
@@ -90,8 +88,9 @@ def find_clips(spec: str | os.PathLike | Iterable) -> list[Path]:
         return out
     p = Path(spec)
     if p.is_dir():
-        return sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in VIDEO_EXTS
-                      and not q.name.startswith("."))
+        return sorted(
+            q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in VIDEO_EXTS and not q.name.startswith(".")
+        )
     if p.is_file():
         return [p]
     hits = sorted(Path(h) for h in glob.glob(str(spec), recursive=True))
@@ -116,75 +115,6 @@ def split_ray_address(args: list[str]) -> tuple[list[str], str | None]:
 def clip_out_name(path: Path, sha: str) -> str:
     stem = re.sub(r"[^\w.-]+", "_", path.stem, flags=re.UNICODE)[:60] or "clip"
     return f"{stem}-{sha[:8]}"
-
-
-# ---------------------------------------------------------------------------
-# Work done in a worker process (pool or Ray); everything picklable.
-_WORKER: dict = {}
-
-
-def _init_worker(opts: dict) -> None:
-    """Pool initializer: quiet native logs, import MediaPipe and the pipeline, resolve the model once."""
-    os.environ.setdefault("GLOG_minloglevel", "2")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    from . import models
-    from . import pipeline  # noqa: F401  (imports the stages once per worker)
-
-    try:
-        import mediapipe.tasks.python.vision  # noqa: F401
-    except ImportError:
-        pass
-    try:
-        _WORKER["model_path"] = str(models.resolve(opts.get("model", "full"), opts.get("model_path")))
-    except Exception as exc:  # reported per clip
-        _WORKER["model_error"] = exc
-    _WORKER["opts"] = opts
-
-
-def _analyze_clip(path: str, sha: str, out_dir: str) -> dict:
-    """Analyse one clip; always returns a summary row (errors become error rows)."""
-    from .errors import AnalyzerError
-    from .pipeline import AnalyzeOptions, analyze
-
-    t0 = time.perf_counter()
-    opts = _WORKER.get("opts") or {}
-    row = {"clip": path, "sha256": sha, "out_dir": out_dir}
-    try:
-        if "model_error" in _WORKER:
-            raise _WORKER["model_error"]
-        ao = AnalyzeOptions(exercise=opts.get("exercise", "auto"), view=opts.get("view", "auto"),
-                            model=opts.get("model", "full"), model_path=opts.get("model_path"),
-                            out_dir=out_dir, write_video=bool(opts.get("video")), use_cache=opts.get("use_cache", True))
-        res = analyze(path, ao, model_path=_WORKER.get("model_path"))
-        row.update(summary_row(res))
-        row["status"] = "ok"
-    except AnalyzerError as exc:
-        row.update(status="error", error_code=exc.code, error=str(exc), out_dir="")
-    except Exception as exc:  # an unexpected failure is still one row, not a dead batch
-        row.update(status="error", error_code="internal", error=f"{type(exc).__name__}: {exc}", out_dir="")
-    row["seconds"] = round(time.perf_counter() - t0, 3)
-    return row
-
-
-def summary_row(res) -> dict:
-    """Headline columns of one :class:`~analyzer.pipeline.Analysis`."""
-    ctx, track = res.context, res.track
-    findings = list(res.findings or [])
-    row = {
-        "exercise": ctx.exercise, "view": ctx.view, "near_side": ctx.near_side or "",
-        "reps": len(ctx.reps), "detection_rate": round(float(track.detection_rate), 3),
-        "duration_s": round(float(res.video.duration), 3), "frames": len(track),
-        "n_findings": len(findings),
-        "red": sum(f.severity == "red" for f in findings), "amber": sum(f.severity == "amber" for f in findings),
-        "findings": "; ".join(f"{f.severity}:{f.rule_id}" for f in findings),
-        "setup_issues": "; ".join(s.code for s in ctx.setup_issues),
-    }
-    values = getattr(res.metrics, "values", {}) or {}
-    for mid in HEADLINE_METRICS:
-        m = values.get(mid)
-        v = None if m is None or m.status != "ok" else m.value
-        row[mid] = "" if v is None else (round(float(v), 4) if isinstance(v, float) else v)
-    return row
 
 
 # ---------------------------------------------------------------------------
@@ -230,8 +160,9 @@ def write_summary(path: Path, rows: list[dict]) -> None:
 
 
 # ---------------------------------------------------------------------------
-def run_batch(spec, options: BatchOptions | None = None,
-              progress: Callable[[int, int, dict], None] | None = None) -> BatchResult:
+def run_batch(
+    spec, options: BatchOptions | None = None, progress: Callable[[int, int, dict], None] | None = None
+) -> BatchResult:
     """Analyse every clip of ``spec``; skip those already in the manifest; write summary.csv.
 
     ``progress(done, total, row)`` is called after each clip finishes (also for skipped ones).
@@ -261,8 +192,13 @@ def run_batch(spec, options: BatchOptions | None = None,
         try:
             sha = file_sha256(c)
         except OSError as exc:
-            rows[i] = {"clip": str(c), "sha256": "", "status": "error", "error_code": "video_unreadable",
-                       "error": f"{c.name} could not be read: {exc.strerror or exc}."}
+            rows[i] = {
+                "clip": str(c),
+                "sha256": "",
+                "status": "error",
+                "error_code": "video_unreadable",
+                "error": f"{c.name} could not be read: {exc.strerror or exc}.",
+            }
             res.failed += 1
             continue
         if sha in first_of_sha:  # the same content twice: analyse once
@@ -289,11 +225,13 @@ def run_batch(spec, options: BatchOptions | None = None,
         if progress:
             progress(len(rows), total, row)
 
-    wopts = {k: v for k, v in asdict(o).items() if k in ("exercise", "view", "model", "model_path", "video", "use_cache")}
+    wopts = {
+        k: v for k, v in asdict(o).items() if k in ("exercise", "view", "model", "model_path", "video", "use_cache")
+    }
     try:
         if todo:
             if o.ray:
-                _run_ray(todo, wopts, o, finished)
+                run_ray(todo, wopts, o.ray_address, o.jobs, finished)
             else:
                 _run_pool(todo, wopts, o.jobs or os.cpu_count() or 1, finished)
     finally:
@@ -317,9 +255,10 @@ def _run_pool(todo, wopts: dict, jobs: int, finished) -> None:
 
     ctx = mp.get_context("spawn")
     crashed: list = []
-    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))), mp_context=ctx,
-                             initializer=_init_worker, initargs=(wopts,)) as pool:
-        futs = {pool.submit(_analyze_clip, p, sha, d): (i, p, sha, d) for i, p, sha, d in todo}
+    with ProcessPoolExecutor(
+        max_workers=max(1, min(jobs, len(todo))), mp_context=ctx, initializer=init_worker, initargs=(wopts,)
+    ) as pool:
+        futs = {pool.submit(analyze_clip, p, sha, d): (i, p, sha, d) for i, p, sha, d in todo}
         pending = set(futs)
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -331,73 +270,14 @@ def _run_pool(todo, wopts: dict, jobs: int, finished) -> None:
     for item in crashed:
         i, p, sha, d = item
         try:
-            with ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_init_worker,
-                                     initargs=(wopts,)) as pool:
-                row = pool.submit(_analyze_clip, p, sha, d).result()
+            with ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=init_worker, initargs=(wopts,)) as pool:
+                row = pool.submit(analyze_clip, p, sha, d).result()
         except BrokenProcessPool:
-            row = {"clip": p, "sha256": sha, "status": "error", "error_code": "worker_crashed",
-                   "error": f"{Path(p).name}: the analysis process crashed on this file; it may be corrupt."}
+            row = {
+                "clip": p,
+                "sha256": sha,
+                "status": "error",
+                "error_code": "worker_crashed",
+                "error": f"{Path(p).name}: the analysis process crashed on this file; it may be corrupt.",
+            }
         finished(i, row)
-
-
-def _run_ray(todo, wopts: dict, o: BatchOptions, finished) -> None:
-    """The same work on Ray: one actor per worker (model loaded once), ``ActorPool`` hands out clips."""
-    try:
-        import ray
-        from ray.util import ActorPool
-    except ImportError as exc:
-        from .errors import AnalyzerError
-
-        raise AnalyzerError("Ray is not installed: pip install 'hinge-analyzer[ray]'.") from exc
-
-    started = False
-    if not ray.is_initialized():
-        kw = {"include_dashboard": False, "ignore_reinit_error": True, "log_to_driver": False}
-        if o.ray_address:
-            ray.init(address=o.ray_address, **kw)
-        elif os.environ.get("RAY_ADDRESS"):  # join the cluster the environment names
-            ray.init(**kw)
-        else:  # a local instance sized to --jobs
-            ray.init(num_cpus=o.jobs or None, **kw)
-        started = True
-    try:
-        n = o.jobs or max(1, int(ray.cluster_resources().get("CPU", 1)))
-        n = max(1, min(n, len(todo)))
-        Worker = ray.remote(num_cpus=1)(_RayWorker)
-        actors = [Worker.remote(wopts) for _ in range(n)]
-        pool = ActorPool(actors)
-        index = {}
-        for i, p, sha, d in todo:
-            index[(p, sha)] = i
-            pool.submit(lambda a, v: a.run.remote(*v), (p, sha, d))
-        while pool.has_next():
-            try:
-                row = pool.get_next_unordered()
-            except Exception as exc:  # actor died: Ray reports it here
-                row = {"status": "error", "error_code": "worker_crashed", "error": f"{type(exc).__name__}: {exc}"}
-                # Which clip it was is not known from the exception; match the first unfinished one.
-                left = [k for k in index if index[k] is not None]
-                if not left:
-                    continue
-                row.update(clip=left[0][0], sha256=left[0][1])
-            k = (row["clip"], row["sha256"])
-            i = index.get(k)
-            if i is None:
-                continue
-            index[k] = None
-            finished(i, row)
-        for a in actors:
-            ray.kill(a)
-    finally:
-        if started:
-            ray.shutdown()
-
-
-class _RayWorker:
-    """A Ray actor holding one worker's state (same initializer and task as the local pool)."""
-
-    def __init__(self, wopts: dict):
-        _init_worker(wopts)
-
-    def run(self, path: str, sha: str, out_dir: str) -> dict:
-        return _analyze_clip(path, sha, out_dir)

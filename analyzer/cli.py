@@ -3,6 +3,7 @@
 Every user-caused failure prints one clear sentence to stderr and exits non-zero;
 set ``HINGE_DEBUG=1`` to see tracebacks.
 """
+
 from __future__ import annotations
 
 import json
@@ -10,34 +11,27 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Optional
 
 import typer
 
+from . import exercises as X
 from .errors import AnalyzerError, Interrupted
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Watch a squat, deadlift, hip hinge or run on video and say what to fix.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Watch a squat, deadlift, hip hinge or run on video and say what to fix.",
+)
 models_app = typer.Typer(no_args_is_help=True, help="Find or download the MediaPipe pose models.")
 app.add_typer(models_app, name="models")
-bench_app = typer.Typer(no_args_is_help=True, help="Benchmarks (need a source checkout: benchmarks/).")
+bench_app = typer.Typer(no_args_is_help=True, help="Measure the analyzer: synthetic accuracy and real-clip agreement.")
 app.add_typer(bench_app, name="bench")
 
 
-class ExerciseOpt(str, Enum):
-    auto = "auto"
-    squat = "squat"
-    deadlift = "deadlift"
-    rdl = "rdl"
-    hinge = "hinge"
-    running = "running"
-
-
-class ViewOpt(str, Enum):
-    auto = "auto"
-    side = "side"
-    front = "front"
-    back = "back"
+#: Choices derived from the exercise registry (analyzer/exercises.py) and its views.
+ExerciseOpt = Enum("ExerciseOpt", {c: c for c in X.choices()}, type=str)  # type: ignore[misc]
+ViewOpt = Enum("ViewOpt", {c: c for c in ("auto", *X.VIEWS) if c != "oblique"}, type=str)  # type: ignore[misc]
 
 
 class ModelOpt(str, Enum):
@@ -54,28 +48,37 @@ def _fail(exc: AnalyzerError) -> None:
 @app.command()
 def analyze(
     video: Path = typer.Argument(..., help="Video file (mp4, mov, avi, webm, ...)."),
-    exercise: ExerciseOpt = typer.Option(ExerciseOpt.auto, help="What is being done; auto-detected by default."),
-    view: ViewOpt = typer.Option(ViewOpt.auto, help="Camera view; auto-detected by default."),
+    exercise: ExerciseOpt = typer.Option(ExerciseOpt("auto"), help="What is being done; auto-detected by default."),
+    view: ViewOpt = typer.Option(ViewOpt("auto"), help="Camera view; auto-detected by default."),
     model: ModelOpt = typer.Option(ModelOpt.full, help="Pose model size."),
-    model_path: Optional[Path] = typer.Option(None, help="A .task file or a folder holding it."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output folder (default: ./runs/<video name>)."),
+    model_path: Path | None = typer.Option(None, help="A .task file or a folder holding it."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Output folder (default: ./runs/<video name>)."),
     no_video: bool = typer.Option(False, "--no-video", help="Skip the annotated video."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Ignore the landmark cache."),
     full_size_model_input: bool = typer.Option(
-        False, "--full-size-model-input",
+        False,
+        "--full-size-model-input",
         help="Always give the pose model the whole decoded frame (≤ 1280 px). By default a large person is "
-             "analysed on a half-size copy, which is faster and moves landmarks about as far as a 1 % resize does."),
+        "analysed on a half-size copy, which is faster and moves landmarks about as far as a 1 % resize does.",
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     as_json: bool = typer.Option(False, "--json", help="Print the report JSON to stdout."),
 ) -> None:
     """Analyse VIDEO and write tracks.npz, kinematics.csv, report.json/.md/.html and annotated.mp4."""
-    from .pipeline import AnalyzeOptions, analyze as run
-    from .report import top_findings
+    from .pipeline import AnalyzeOptions
+    from .pipeline import analyze as run
+    from .report.text import top_findings
 
     out_dir = out or Path("runs") / _safe_stem(video)
-    opts = AnalyzeOptions(exercise=exercise.value, view=view.value, model=model.value,
-                          model_path=str(model_path) if model_path else None, out_dir=out_dir,
-                          write_video=not no_video, use_cache=not no_cache)
+    opts = AnalyzeOptions(
+        exercise=exercise.value,
+        view=view.value,
+        model=model.value,
+        model_path=str(model_path) if model_path else None,
+        out_dir=out_dir,
+        write_video=not no_video,
+        use_cache=not no_cache,
+    )
     if full_size_model_input:
         opts.half_size_reach_px = 0
     bar = None
@@ -101,15 +104,20 @@ def analyze(
         typer.echo(result.report.to_json())
         return
     ctx = result.context
-    count = (f"{sum(e.kind == 'ic' for e in ctx.gait_events)} foot contacts" if ctx.exercise == "running"
-             else f"{len(ctx.reps)} reps")
-    typer.echo(f"{video.name}: {ctx.exercise} · {ctx.view} view · {count} · "
-               f"person found in {result.track.detection_rate:.0%} of frames")
+    count = (
+        f"{sum(e.kind == 'ic' for e in ctx.gait_events)} foot contacts"
+        if ctx.exercise == "running"
+        else f"{len(ctx.reps)} reps"
+    )
+    typer.echo(
+        f"{video.name}: {ctx.exercise} · {ctx.view} view · {count} · "
+        f"person found in {result.track.detection_rate:.0%} of frames"
+    )
     for w in result.warnings:
         typer.echo(f"warning: {w.message}")
     for issue in ctx.setup_issues:
         typer.echo(f"setup: {issue.message}")
-    for line in top_findings(result.report, 3):
+    for line in top_findings(result.report.findings, 3):
         typer.echo(f"  • {line}")
     typer.echo(f"outputs in {out_dir}/: " + ", ".join(sorted(p.name for p in result.outputs.values())))
 
@@ -117,18 +125,31 @@ def analyze(
 @app.command()
 def info(video: Path = typer.Argument(..., help="Video file.")) -> None:
     """Print duration, fps, size, rotation and codec of VIDEO."""
-    from .video import probe
+    from .capture.video import probe
 
     i = probe(video)
-    typer.echo(json.dumps({"file": video.name, "duration_s": round(i.duration, 3), "fps": round(i.fps, 3),
-                           "width": i.width, "height": i.height, "rotation": i.rotation, "codec": i.codec,
-                           "frames": i.n_frames, "audio": i.has_audio}, indent=2))
+    typer.echo(
+        json.dumps(
+            {
+                "file": video.name,
+                "duration_s": round(i.duration, 3),
+                "fps": round(i.fps, 3),
+                "width": i.width,
+                "height": i.height,
+                "rotation": i.rotation,
+                "codec": i.codec,
+                "frames": i.n_frames,
+                "audio": i.has_audio,
+            },
+            indent=2,
+        )
+    )
 
 
 @models_app.command("list")
 def models_list() -> None:
     """Show which pose models are found, and where."""
-    from . import models
+    from .capture import models
 
     for v in models.VARIANTS:
         try:
@@ -141,22 +162,29 @@ def models_list() -> None:
 @models_app.command("fetch")
 def models_fetch(variant: ModelOpt = typer.Argument(ModelOpt.full)) -> None:
     """Download a pose model into models/ (with a progress bar) and verify it."""
-    from . import models
+    from .capture import models
 
     typer.echo(str(models.fetch(variant.value)))
 
 
 @app.command()
 def batch(
-    clips: list[str] = typer.Argument(..., help="Folder(s), glob(s) or files of videos. With --ray, an address "
-                                                "(auto, ray://HOST:PORT, HOST:PORT) may follow --ray."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Parallel workers (default: all cores / Ray CPUs)."),
-    out: Path = typer.Option(Path("batch_out"), "--out", "-o", help="Output folder (summary.csv, manifest.json, clips/)."),
-    ray: bool = typer.Option(False, "--ray", help="Run on Ray: a local instance, or the cluster at the ADDRESS after --ray."),
-    exercise: ExerciseOpt = typer.Option(ExerciseOpt.auto, help="What is being done in every clip."),
-    view: ViewOpt = typer.Option(ViewOpt.auto, help="Camera view of every clip."),
+    clips: list[str] = typer.Argument(
+        ...,
+        help="Folder(s), glob(s) or files of videos. With --ray, an address "
+        "(auto, ray://HOST:PORT, HOST:PORT) may follow --ray.",
+    ),
+    jobs: int | None = typer.Option(None, "--jobs", "-j", help="Parallel workers (default: all cores / Ray CPUs)."),
+    out: Path = typer.Option(
+        Path("batch_out"), "--out", "-o", help="Output folder (summary.csv, manifest.json, clips/)."
+    ),
+    ray: bool = typer.Option(
+        False, "--ray", help="Run on Ray: a local instance, or the cluster at the ADDRESS after --ray."
+    ),
+    exercise: ExerciseOpt = typer.Option(ExerciseOpt("auto"), help="What is being done in every clip."),
+    view: ViewOpt = typer.Option(ViewOpt("auto"), help="Camera view of every clip."),
     model: ModelOpt = typer.Option(ModelOpt.full, help="Pose model size."),
-    model_path: Optional[Path] = typer.Option(None, help="A .task file or a folder holding it."),
+    model_path: Path | None = typer.Option(None, help="A .task file or a folder holding it."),
     video: bool = typer.Option(False, "--video", help="Also write annotated.mp4 for each clip."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Ignore the landmark cache."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
@@ -165,9 +193,18 @@ def batch(
     from .batch import BatchOptions, run_batch, split_ray_address
 
     specs, address = split_ray_address(clips) if ray else (clips, None)
-    opts = BatchOptions(out_dir=out, jobs=jobs, ray=ray, ray_address=address, exercise=exercise.value,
-                        view=view.value, model=model.value, model_path=str(model_path) if model_path else None,
-                        video=video, use_cache=not no_cache)
+    opts = BatchOptions(
+        out_dir=out,
+        jobs=jobs,
+        ray=ray,
+        ray_address=address,
+        exercise=exercise.value,
+        view=view.value,
+        model=model.value,
+        model_path=str(model_path) if model_path else None,
+        video=video,
+        use_cache=not no_cache,
+    )
     bar = None
     if not quiet:
         from tqdm import tqdm
@@ -185,27 +222,27 @@ def batch(
     finally:
         if bar is not None:
             bar.close()
-    typer.echo(f"{len(res.rows)} clips: {res.analysed} analysed, {res.skipped} already done, {res.failed} failed "
-               f"({res.seconds:.1f} s). Summary: {res.summary_path}")
+    typer.echo(
+        f"{len(res.rows)} clips: {res.analysed} analysed, {res.skipped} already done, {res.failed} failed "
+        f"({res.seconds:.1f} s). Summary: {res.summary_path}"
+    )
     for e in res.errors:
         typer.echo(f"failed: {e}", err=True)
 
 
-@bench_app.command("accuracy", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+@bench_app.command(
+    "accuracy", context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []}
+)
 def bench_accuracy(ctx: typer.Context) -> None:
-    """Accuracy against synthetic ground truth (benchmarks/accuracy.py; its options pass through, e.g. --quick --jobs 2)."""
-    import importlib
+    """Accuracy against synthetic ground truth: writes docs/ACCURACY.md (options: --help, e.g. --quick --jobs 2)."""
+    from .bench.accuracy import main as accuracy_main
 
-    bench_dir = Path(__file__).resolve().parent.parent / "benchmarks"
-    if not (bench_dir / "accuracy.py").is_file():
-        typer.echo("error: benchmarks/accuracy.py not found; run this from a source checkout of hinge-analyzer.", err=True)
-        raise typer.Exit(2)
-    sys.path.insert(0, str(bench_dir))  # importable by name, so --jobs worker processes can load it too
-    raise typer.Exit(importlib.import_module("accuracy").main(list(ctx.args)))
+    raise typer.Exit(accuracy_main(list(ctx.args)))
 
 
-@bench_app.command("realclips", context_settings={"allow_extra_args": True, "ignore_unknown_options": True,
-                                                "help_option_names": []})
+@bench_app.command(
+    "realclips", context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []}
+)
 def bench_realclips(ctx: typer.Context) -> None:
     """Agreement with the labelled real clips (../shared/realclips): writes docs/REALCLIPS.md (options: --help)."""
     from .bench.realclips import main as realclips_main
@@ -245,8 +282,9 @@ def main(argv: list[str] | None = None) -> int:
             return _interrupted(debug)
         if debug:
             raise
-        typer.echo(f"internal error: {type(exc).__name__}: {exc}. Please report it (HINGE_DEBUG=1 shows details).",
-                   err=True)
+        typer.echo(
+            f"internal error: {type(exc).__name__}: {exc}. Please report it (HINGE_DEBUG=1 shows details).", err=True
+        )
         return 70
     if rc == Interrupted.exit_code:  # typer turns KeyboardInterrupt into Exit(130) and *returns* it
         return _interrupted(debug)

@@ -4,6 +4,7 @@ Each class carries a stable ``code`` (for JSON, the app and batch rows) and a
 process ``exit_code`` for the CLI. Messages are one or two plain sentences that
 say what is wrong and what to do; no traceback reaches the user.
 """
+
 from __future__ import annotations
 
 

@@ -4,6 +4,7 @@ Conventions (method spec): points are ``(..., 2)`` arrays in image **pixels**, x
 **y down**; angles are **degrees**. ``direction`` (``dir``) is +1 when the subject faces +x
 (image right), -1 when facing -x. NaN in → NaN out; no runtime warnings are emitted.
 """
+
 from __future__ import annotations
 
 from typing import Literal
@@ -11,6 +12,7 @@ from typing import Literal
 import numpy as np
 
 from . import landmarks as L
+
 
 def _xy(p) -> np.ndarray:
     return np.asarray(p, dtype=np.float64)

@@ -17,6 +17,7 @@ Columns (``COLUMNS``, CSV order), for side ∈ {left, right, near}:
   180 − ∠(MS, H, K) in flexion and negative in extension (knee behind the trunk line).
 - ``depth_angle_<side>`` = α = atan2(y_K − y_H, |x_K − x_H|): α ≤ 0 ⇒ hip centre at/below knee centre.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -37,6 +38,21 @@ COLUMNS: tuple[str, ...] = (
     *(f"hip_trunk_angle_{s}" for s in _SIDES),
     *(f"depth_angle_{s}" for s in _SIDES),
 )
+
+
+#: Human labels of the charted columns (degrees; near side = the leg nearer the camera).
+LABELS: dict[str, str] = {
+    "knee_flexion_near": "Knee bend (near side)",
+    "hip_flexion_near": "Hip bend (near side)",
+    "trunk_angle": "Trunk angle from vertical",
+    "hip_trunk_angle_near": "Hip–trunk angle (near side)",
+    "shank_angle_near": "Shin angle from vertical",
+    "depth_angle_near": "Depth angle (≤ 0 = hip at or below the knee, approx.)",
+    "knee_flexion_left": "Knee bend, left",
+    "knee_flexion_right": "Knee bend, right",
+    "hip_flexion_left": "Hip bend, left",
+    "hip_flexion_right": "Hip bend, right",
+}
 
 
 def leg_angles(xy: np.ndarray, side: str, direction: int) -> dict[str, np.ndarray]:
@@ -72,6 +88,14 @@ def kinematics_from_xy(xy: np.ndarray, direction: int, near_side: str) -> dict[s
         for s in _SIDES:
             out[f"{name}_{s}"] = legs[s][name]
     return {c: np.asarray(out[c], dtype=np.float64) for c in COLUMNS}
+
+
+def with_near(kin: dict[str, np.ndarray], near_side: str) -> dict[str, np.ndarray]:
+    """``kin`` with its ``*_near`` columns pointing at ``near_side``'s (the same arrays, nothing recomputed)."""
+    out = dict(kin)
+    for name in _PER_SIDE:
+        out[f"{name}_near"] = kin[f"{name}_{near_side}"]
+    return out
 
 
 def frame_kinematics(clean, direction: int, near_side: str) -> dict[str, np.ndarray]:

@@ -2,9 +2,10 @@
 
 The CLI, the Streamlit app and batch all call :func:`analyze`.
 
-Data flow of the single decoding pass (:mod:`analyzer.pose_pass`; no frame is decoded twice):
+Data flow of the single decoding pass (:mod:`analyzer.track.pose_pass`; no frame is decoded twice):
 decoder thread (bounded queue) → pose model (caller's thread) → overlay + H.264 encoder thread (bounded queue).
 """
+
 from __future__ import annotations
 
 import csv
@@ -14,16 +15,23 @@ import time
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import models
 from .atomic import OutputSet
+from .capture import models
+from .capture.video import VideoInfo, probe
 from .errors import ClipTooLongError, ClipTooShortError, NoPersonError, WrongViewError
-from .pose import PoseSettings, PoseTrack, cache_key, cached_track, file_sha256, store_track
-from .pose_pass import Progress, overlay_pass, pose_pass
+from .track.cache import cache_key, cached_track, file_sha256, store_track
+from .track.data import PoseTrack
+from .track.pose_pass import Progress, overlay_pass, pose_pass
+from .track.settings import PoseSettings
 from .types import ClipWarning, Context, Finding, MetricSet, clean_json
-from .video import VideoInfo, probe
+
+if TYPE_CHECKING:
+    from .clean.track import CleanTrack
+    from .report.model import Report
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +39,7 @@ log = logging.getLogger(__name__)
 MIN_DETECTION_RATE = 0.10
 #: Mean frame brightness (0–255) below which a clip without a person is called too dark.
 DARK_BRIGHTNESS = 30.0
+
 
 @dataclass
 class AnalyzeOptions:
@@ -51,10 +60,16 @@ class AnalyzeOptions:
     min_duration_s: float = 1.0  # shorter clips cannot hold a standing second and a rep
     max_duration_s: float | None = None
     rules_path: str | None = None
+    symptoms: dict[str, Any] | None = None  # answers to the short symptom check (analyzer.rules.symptoms.QUESTIONS)
 
     def pose_settings(self) -> PoseSettings:
-        return PoseSettings(model=self.model, num_poses=self.num_poses, masks=self.masks, max_side=self.max_side,
-                            half_size_reach_px=self.half_size_reach_px)
+        return PoseSettings(
+            model=self.model,
+            num_poses=self.num_poses,
+            masks=self.masks,
+            max_side=self.max_side,
+            half_size_reach_px=self.half_size_reach_px,
+        )
 
 
 @dataclass
@@ -63,11 +78,11 @@ class Analysis:
 
     video: VideoInfo
     track: PoseTrack
-    clean: object  # filtering.CleanTrack
+    clean: CleanTrack
     context: Context
     metrics: MetricSet
     findings: list[Finding]
-    report: object  # report.Report
+    report: Report
     kinematics: dict[str, np.ndarray]
     outputs: dict[str, Path] = field(default_factory=dict)
     warnings: list[ClipWarning] = field(default_factory=list)
@@ -75,8 +90,13 @@ class Analysis:
 
 
 # ---------------------------------------------------------------------------
-def analyze(video: str | Path, options: AnalyzeOptions | None = None, progress: Progress | None = None,
-            *, model_path: str | Path | None = None) -> Analysis:
+def analyze(
+    video: str | Path,
+    options: AnalyzeOptions | None = None,
+    progress: Progress | None = None,
+    *,
+    model_path: str | Path | None = None,
+) -> Analysis:
     """Analyse one clip and (when ``options.out_dir`` is set) write its outputs atomically.
 
     Outputs: ``tracks.npz``, ``kinematics.csv``, ``report.json``, ``report.md``, ``report.html``
@@ -91,7 +111,7 @@ def analyze(video: str | Path, options: AnalyzeOptions | None = None, progress: 
     mpath = Path(model_path) if model_path else models.resolve(opts.model, opts.model_path)
     settings = opts.pose_settings()
     out = OutputSet(opts.out_dir) if opts.out_dir is not None else None
-    with (out if out is not None else _Null()):
+    with out if out is not None else _Null():
         sha = file_sha256(video)
         key = cache_key(sha, mpath, settings)
         track = cached_track(key) if opts.use_cache else None
@@ -101,9 +121,11 @@ def analyze(video: str | Path, options: AnalyzeOptions | None = None, progress: 
         if track is None or video_tmp is not None:
             t1 = time.perf_counter()
             if track is None:
-                track, warnings = pose_pass(video, info, mpath, settings, video_out=video_tmp, progress=progress,
-                                            sha=sha)
+                track, warnings = pose_pass(
+                    video, info, mpath, settings, video_out=video_tmp, progress=progress, sha=sha
+                )
             else:
+                assert video_tmp is not None  # a cache hit only re-runs the pass to draw the video
                 overlay_pass(video, info, track, settings, video_out=video_tmp, progress=progress)
             timings["pose_pass_s"] = time.perf_counter() - t1
             if not timings["cache_hit"]:
@@ -135,28 +157,43 @@ def analyze_track(track: PoseTrack, opts: AnalyzeOptions | None = None, *, info:
 
 
 def _analyze_track(track: PoseTrack, opts: AnalyzeOptions, info: VideoInfo | None) -> Analysis:
-    from .context import detect_context, detect_view, wrong_view_message
-    from .filtering import clean_track
-    from .kinematics import frame_kinematics
+    """clean → view → kinematics → context → metrics → rules → report, each stage once."""
+    from .clean.track import clean_track
+    from .context.detect import detect_context, orientation
+    from .context.setup import wrong_view_message
+    from .context.view import detect_view
+    from .kinematics import frame_kinematics, with_near
     from .metrics import compute_metrics
-    from .report import build_report
-    from .rules import evaluate
+    from .report.model import build_report
+    from .rules import evaluate_detailed, load_rules, with_symptoms
 
+    rules = load_rules(opts.rules_path)  # a broken rules file fails before any work
     clean = clean_track(track, cutoff_hz=opts.cutoff_hz)
+    seen = detect_view(clean)
     if opts.exercise != "auto" or opts.view != "auto":
-        seen, seen_conf, _, _ = detect_view(clean)
-        msg = wrong_view_message(opts.exercise, opts.view, seen, seen_conf)
+        msg = wrong_view_message(opts.exercise, opts.view, seen.view, seen.confidence)
         if msg:
             raise WrongViewError(msg)
-    ctx = detect_context(clean, exercise=opts.exercise, view=opts.view)
-    metrics = compute_metrics(clean, ctx)
-    findings = evaluate(metrics, ctx, rules_path=opts.rules_path)
-    kin = frame_kinematics(clean, ctx.direction or 1, ctx.near_side or "left")
+    _, _, _, direction, near = orientation(clean, seen, opts.view)
+    kin = frame_kinematics(clean, direction or 1, near or "left")
+    ctx = detect_context(clean, exercise=opts.exercise, view=opts.view, seen=seen, kin=kin)
+    if ctx.near_side and ctx.near_side != near:  # a single-leg lift: the standing leg is the one measured
+        kin = with_near(kin, ctx.near_side)
+    metrics = compute_metrics(clean, ctx, kin)
+    evaluation = with_symptoms(evaluate_detailed(metrics, ctx, rules=rules), opts.symptoms)
     if info is None:
-        info = VideoInfo(str(track.meta.get("video", "")), "", track.width, track.height, track.fps,
-                         float(track.t[-1] - track.t[0]) if len(track) else 0.0, len(track), 0)
-    report = build_report(info=info, track=track, clean=clean, context=ctx, metrics=metrics, findings=findings)
-    return Analysis(info, track, clean, ctx, metrics, findings, report, kin, warnings=clip_warnings(track))
+        info = VideoInfo(
+            str(track.meta.get("video", "")),
+            "",
+            track.width,
+            track.height,
+            track.fps,
+            float(track.t[-1] - track.t[0]) if len(track) else 0.0,
+            len(track),
+            0,
+        )
+    report = build_report(info=info, track=track, clean=clean, context=ctx, metrics=metrics, evaluation=evaluation)
+    return Analysis(info, track, clean, ctx, metrics, evaluation.findings, report, kin, warnings=clip_warnings(track))
 
 
 def clip_warnings(track: PoseTrack) -> list[ClipWarning]:
@@ -180,10 +217,13 @@ def _check_duration(info: VideoInfo, opts: AnalyzeOptions) -> None:
     duration = info.duration or (info.n_frames / info.fps if info.fps else 0.0)
     if duration and duration < opts.min_duration_s:
         raise ClipTooShortError(
-            f"The clip is only {duration:.2f} s long; film at least a standing second and one full rep.")
+            f"The clip is only {duration:.2f} s long; film at least a standing second and one full rep."
+        )
     if opts.max_duration_s and info.duration > opts.max_duration_s:
         raise ClipTooLongError(
-            f"The clip is {info.duration:.0f} s long; the limit here is {opts.max_duration_s:.0f} s. Trim it to the set you want checked.")
+            f"The clip is {info.duration:.0f} s long; the limit here is {opts.max_duration_s:.0f} s. Trim it to the "
+            "set you want checked."
+        )
 
 
 def _check_person(track: PoseTrack, info: VideoInfo) -> None:
@@ -196,18 +236,20 @@ def _check_person(track: PoseTrack, info: VideoInfo) -> None:
     if rate < MIN_DETECTION_RATE and luma is not None and luma < DARK_BRIGHTNESS:
         raise NoPersonError(
             f"The footage is too dark to find a person (average brightness {luma:.0f} of 255; "
-            f"detected in {rate:.0%} of frames). Film in better light or turn the lights on.")
+            f"detected in {rate:.0%} of frames). Film in better light or turn the lights on."
+        )
     if rate < MIN_DETECTION_RATE:
         raise NoPersonError(
             f"No person was found in this clip (detected in {rate:.0%} of frames). Film the whole body, well lit, "
-            "with the person filling at least half the frame height.")
+            "with the person filling at least half the frame height."
+        )
 
 
 def _absence_warnings(track: PoseTrack, min_gap_s: float = 0.5) -> list[ClipWarning]:
-    """One sentence per stretch of ≥ ``min_gap_s`` without the person (left the frame, hidden)."""
+    """One warning per stretch of ≥ ``min_gap_s`` without the person (left the frame, hidden)."""
     det = np.asarray(track.detected, bool)
     t = np.asarray(track.t, float)
-    out: list[str] = []
+    out: list[ClipWarning] = []
     i, n = 0, len(det)
     while i < n:
         if det[i]:
@@ -219,21 +261,33 @@ def _absence_warnings(track: PoseTrack, min_gap_s: float = 0.5) -> list[ClipWarn
         t0, t1 = t[i], (t[j] if j < n else t[-1])
         if t1 - t0 >= min_gap_s:
             where = "at the start" if i == 0 else ("at the end" if j >= n else "")
-            out.append(ClipWarning("out_of_view", f"The person was out of view from {t0:.1f} s to {t1:.1f} s"
-                                   f"{(' ' + where) if where else ''}; those frames were left out of the analysis."))
+            out.append(
+                ClipWarning(
+                    "out_of_view",
+                    f"The person was out of view from {t0:.1f} s to {t1:.1f} s"
+                    f"{(' ' + where) if where else ''}; those frames were left out of the analysis.",
+                )
+            )
         i = j
     return out
 
 
 def _attach_run_info(result: Analysis, opts: AnalyzeOptions, mpath: Path, timings: dict) -> None:
-    rep = result.report
-    run = {"model": opts.model, "model_file": mpath.name, "exercise_option": opts.exercise, "view_option": opts.view,
-           "cutoff_hz": opts.cutoff_hz, "timings_s": {k: round(v, 3) for k, v in timings.items()},
-           "model_input": {"max_side_px": opts.max_side, "half_size_reach_px": opts.half_size_reach_px,
-                           "half_size_share": result.track.meta.get("model_half_size_share")},
-           "warnings": [clean_json(w) for w in result.warnings]}
-    if hasattr(rep, "run") and isinstance(rep.run, dict):
-        rep.run.update(run)
+    run = {
+        "model": opts.model,
+        "model_file": mpath.name,
+        "exercise_option": opts.exercise,
+        "view_option": opts.view,
+        "cutoff_hz": opts.cutoff_hz,
+        "timings_s": {k: round(v, 3) for k, v in timings.items()},
+        "model_input": {
+            "max_side_px": opts.max_side,
+            "half_size_reach_px": opts.half_size_reach_px,
+            "half_size_share": result.track.meta.get("model_half_size_share"),
+        },
+        "warnings": [clean_json(w) for w in result.warnings],
+    }
+    result.report.run.update(run)
 
 
 def kinematics_csv(result: Analysis) -> str:
@@ -263,10 +317,11 @@ def kinematics_csv(result: Analysis) -> str:
 
 
 def _write_outputs(out: OutputSet, result: Analysis) -> None:
+    from .report.render import to_html, to_markdown
+
     result.track.save(out.tmp("tracks.npz"))
     out.tmp("kinematics.csv").write_text(kinematics_csv(result), encoding="utf-8")
     rep = result.report
     out.tmp("report.json").write_text(rep.to_json(), encoding="utf-8")
-    out.tmp("report.md").write_text(rep.to_markdown(), encoding="utf-8")
-    if hasattr(rep, "to_html"):
-        out.tmp("report.html").write_text(rep.to_html(), encoding="utf-8")
+    out.tmp("report.md").write_text(to_markdown(rep), encoding="utf-8")
+    out.tmp("report.html").write_text(to_html(rep), encoding="utf-8")

@@ -1,4 +1,5 @@
 """Thread helpers for the pose pass: the model thread is the critical path, helpers yield to it."""
+
 from __future__ import annotations
 
 import os
@@ -16,8 +17,8 @@ def lower_priority(increment: int = HELPER_NICE) -> None:
     Lowers its CPU priority by ``increment`` nice steps and puts it in ``SCHED_BATCH``: the same
     CPU share as a normal thread at that nice value, so it cannot starve on a busy machine, but on
     waking up (a frame to encode, room in the decode queue) it does not preempt a running thread of
-    the model's chain; it waits for the scheduler's next tick or a free vCPU. Pose pass on the 10-s
-    720p30 clip: 66.3 → 67.7 fps (``benchmarks/ab_pass.py``, experiment ``nice``).
+    the model's chain; it waits for the scheduler's next tick or a free vCPU (measured gain:
+    docs/PERFORMANCE.md, changelog).
     """
     if increment <= 0 or not hasattr(os, "setpriority") or not hasattr(threading, "get_native_id"):
         return

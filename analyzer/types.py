@@ -4,6 +4,7 @@ Conventions (see ``docs/method_spec`` conventions): pixels, y down; angles in de
 times in seconds from clip start; frame indices index the PoseTrack arrays.
 ``direction`` (``dir`` in the spec) is +1 when the subject faces +x (image right).
 """
+
 from __future__ import annotations
 
 import math
@@ -14,9 +15,10 @@ from typing import Any, Literal
 import numpy as np
 
 View = Literal["side", "front", "back", "oblique", "unknown"]
-Exercise = Literal["squat", "deadlift", "rdl", "hinge", "running", "unknown"]
+Exercise = str  # a name of the exercise registry (analyzer.exercises.NAMES), or "unknown"
 Side = Literal["left", "right"]
 Severity = Literal["red", "amber", "info", "positive"]
+Category = Literal["pelvis", "nerves", "muscles", "technique", "setup", "load"]
 MetricStatus = Literal["ok", "not_measurable", "insufficient_data"]
 
 NOT_MEASURABLE_FROM_VIEW = "not measurable from this view"
@@ -39,7 +41,7 @@ class ClipWarning:
     message: str  # one plain sentence for the user
 
     @classmethod
-    def from_json(cls, d: "dict[str, str] | str") -> "ClipWarning":
+    def from_json(cls, d: dict[str, str] | str) -> ClipWarning:
         """From its JSON form ({code, message}); a bare message string gets the code "note"."""
         return cls("note", d) if isinstance(d, str) else cls(str(d["code"]), str(d["message"]))
 
@@ -115,7 +117,7 @@ class MetricValue:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def not_measurable(cls, id: str, label: str, unit: str, reason: str = NOT_MEASURABLE_FROM_VIEW) -> "MetricValue":
+    def not_measurable(cls, id: str, label: str, unit: str, reason: str = NOT_MEASURABLE_FROM_VIEW) -> MetricValue:
         return cls(id=id, label=label, unit=unit, value=None, status="not_measurable", reason=reason, confidence=0.0)
 
 
@@ -133,6 +135,13 @@ class MetricSet:
     def get(self, id: str) -> MetricValue | None:
         return self.values.get(id)
 
+    def merge(self, other: MetricSet) -> MetricSet:
+        """Take ``other``'s values, series and rows in (later values of the same id win); returns self."""
+        self.values.update(other.values)
+        self.series.update(other.series)
+        self.per_rep_rows.extend(other.per_rep_rows)
+        return self
+
 
 @dataclass
 class Drill:
@@ -149,7 +158,7 @@ class Finding:
 
     rule_id: str
     severity: Severity
-    category: Literal["pelvis", "nerves", "muscles", "technique", "setup", "load"]
+    category: Category
     title: str
     cue: str
     why: str
@@ -176,7 +185,9 @@ class Finding:
         if self.times:
             where += f" (at {', '.join(f'{t:.2f} s' for t in self.times[:4])})"
         thr = f" {self.comparator} {self.threshold:g}" if self.threshold is not None and self.comparator else ""
-        return f"{self.metric} = {self.value:.3g} {self.unit or ''}{' vs threshold' + thr if thr else ''}{where}".strip()
+        return (
+            f"{self.metric} = {self.value:.3g} {self.unit or ''}{' vs threshold' + thr if thr else ''}{where}".strip()
+        )
 
 
 def clean_json(o: Any) -> Any:

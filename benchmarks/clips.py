@@ -6,6 +6,7 @@ Up to ``MAX_SOURCE_FRAMES`` source frames are letterboxed to the target size and
 played forwards then backwards (ping-pong, so motion stays continuous) until the
 clip is long enough. Clips are cached outside the repository and never committed.
 """
+
 from __future__ import annotations
 
 import os
@@ -31,7 +32,7 @@ def clip_dir() -> Path:
 
 def default_source() -> tuple[str, str]:
     """Return (kind, path-or-name) of the content to loop: a sample clip, else the synthetic renderer."""
-    from analyzer.video import probe
+    from analyzer.capture.video import probe
 
     samples = sorted((ROOT / "sample_videos").glob("*.mp4"))
     for p in sorted(samples, key=lambda p: ("side" not in p.name, "squat" not in p.name, p.name)):
@@ -45,7 +46,9 @@ def default_source() -> tuple[str, str]:
 
         return "synth", "analyzer.synth"
     except ImportError:
-        raise SystemExit("no content for benchmark clips: add sample_videos/*.mp4, analyzer.synth, or pass --source CLIP")
+        raise SystemExit(
+            "no content for benchmark clips: add sample_videos/*.mp4, analyzer.synth, or pass --source CLIP"
+        ) from None
 
 
 def _letterbox(img: np.ndarray, w: int, h: int) -> np.ndarray:
@@ -57,7 +60,7 @@ def _letterbox(img: np.ndarray, w: int, h: int) -> np.ndarray:
     small = cv2.resize(img, (nw, nh), interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR)
     out = np.zeros((h, w, 3), np.uint8)
     y0, x0 = (h - nh) // 2, (w - nw) // 2
-    out[y0:y0 + nh, x0:x0 + nw] = small
+    out[y0 : y0 + nh, x0 : x0 + nw] = small
     return out
 
 
@@ -65,7 +68,7 @@ def _source_frames(kind: str, src: str, w: int, h: int, fps: float) -> list[np.n
     if kind == "synth":
         frames = _synth_frames(w, h, fps)
     else:
-        from analyzer.video import FileSource
+        from analyzer.capture.video import FileSource
 
         frames = []
         for fr in FileSource(src, max_side=None, threaded=False):
@@ -97,8 +100,19 @@ def clip_name(size: str, fps: int, seconds: float, tag: str) -> str:
     return f"bench_{tag}_{size}_{fps}fps_{int(seconds)}s.mp4"
 
 
-def make_clip(size: str, fps: int, seconds: float, *, kind: str, src: str, tag: str = "v1",
-              preset: str = "veryfast", crf: int = 23, start: int = 0, log=print) -> Path:
+def make_clip(
+    size: str,
+    fps: int,
+    seconds: float,
+    *,
+    kind: str,
+    src: str,
+    tag: str = "v1",
+    preset: str = "veryfast",
+    crf: int = 23,
+    start: int = 0,
+    log=print,
+) -> Path:
     """Make (or reuse) the clip ``size``×``fps``×``seconds``; returns its path.
 
     ``start`` shifts where the loop begins (distinct clips of the same content, e.g. for batch).

@@ -1,7 +1,9 @@
-"""Agreement with the labelled real clips: ``python benchmarks/realclips.py [--jobs N]`` = ``hinge-analyzer bench realclips``.
+"""Agreement with the labelled real clips: ``python benchmarks/realclips.py [--jobs N]``
+= ``hinge-analyzer bench realclips``.
 
 The harness itself is :mod:`analyzer.bench.realclips` (so the installed CLI has it too).
 """
+
 from __future__ import annotations
 
 import sys

@@ -3,6 +3,7 @@
 Each prints one JSON object on the last line of stdout. The parent reads peak RSS
 of the process with ``os.wait4`` and the load average around it.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,7 +27,7 @@ def _cpu() -> float:
 
 def _landmarker(model_path: str, settings):
     """The VIDEO-mode landmarker the pipeline's tracker runs with on a one-person clip."""
-    from analyzer.pose import create_landmarker
+    from analyzer.track.estimator import create_landmarker
 
     return create_landmarker(model_path, settings, settings.model_num_poses, True, settings.masks)
 
@@ -44,8 +45,8 @@ def _settings(a: dict):
 
 def _model_inputs(frames: list, model_path: str, settings, size: tuple[int, int]) -> tuple[list, float]:
     """The images the pipeline gives the model for ``frames`` [(image, t)] (half size where
-    :func:`analyzer.pose.use_half_size` says so, found by one untimed pass), and the half-size share."""
-    import analyzer.pose as P
+    :func:`analyzer.track.settings.use_half_size` says so, found by one untimed pass), and the half-size share."""
+    import analyzer.track.data as P
 
     answers: list[bool] = []
     decide = P.use_half_size
@@ -90,16 +91,24 @@ def infer(a: dict) -> dict:
     ``estimator``: ``TrackRecorder.add`` as the pipeline runs it (adds the half-size resize, landmark
     extraction, subject choice, mask shrinking and packing, and the people count in its side thread).
     """
-    from analyzer.pose import TrackRecorder
-    from analyzer.video import FileSource
+    from analyzer.capture.video import FileSource
+    from analyzer.track.recorder import TrackRecorder
 
     s = _settings(a)
     src = FileSource(a["clip"], max_side=s.max_side, threaded=False)
     frames = [(f.image, f.t) for f in src]
     W, H = src.info.width, src.info.height
     model_frames, half_share = _model_inputs(frames, a["model_path"], s, (W, H))
-    out = {"frames": len(frames), "model_input": list(frames[0][0].shape[1::-1]), "half_size_share": half_share,
-           "raw_fps": [], "raw_cpu_per_wall": [], "raw_full_fps": [], "est_fps": [], "est_cpu_per_wall": []}
+    out = {
+        "frames": len(frames),
+        "model_input": list(frames[0][0].shape[1::-1]),
+        "half_size_share": half_share,
+        "raw_fps": [],
+        "raw_cpu_per_wall": [],
+        "raw_full_fps": [],
+        "est_fps": [],
+        "est_cpu_per_wall": [],
+    }
     for _ in range(a["runs"]):
         if a.get("raw", True):
             fps, cw = _raw_loop(model_frames, a["model_path"], s)
@@ -125,7 +134,7 @@ def naive(a: dict) -> dict:
     import cv2
     import mediapipe as mp
 
-    from analyzer.overlay import draw_skeleton
+    from analyzer.report.overlay import draw_skeleton
 
     s = _settings(a)
     t0 = time.perf_counter()
@@ -160,9 +169,9 @@ def reanalyze(a: dict) -> dict:
 
     Also times the parts: content hash, cache load, post-pose stages, output writing.
     """
+    from analyzer.capture import models
     from analyzer.pipeline import AnalyzeOptions, analyze, analyze_track
-    from analyzer.pose import cache_key, cached_track, file_sha256
-    from analyzer import models
+    from analyzer.track.cache import cache_key, cached_track, file_sha256
 
     opts = AnalyzeOptions(model=a.get("model", "full"), write_video=False, use_cache=True)
     mpath = models.resolve(opts.model)
@@ -196,7 +205,7 @@ def live(a: dict) -> dict:
     """
     import cv2
 
-    from analyzer.video import FileSource
+    from analyzer.capture.video import FileSource
 
     frames = []
     for f in FileSource(a["clip"], max_side=None, threaded=False):
@@ -217,19 +226,26 @@ def live(a: dict) -> dict:
     if close:
         close()
     lat_ms = np.array(lat[5:]) * 1000  # skip the first frames (detector warm-up)
-    return {"how": how, "frames": len(frames), "fps": len(frames) / wall, "cpu_per_wall": (_cpu() - c0) / wall,
-            "latency_ms_p50": float(np.median(lat_ms)), "latency_ms_p95": float(np.percentile(lat_ms, 95)),
-            "latency_ms_max": float(lat_ms.max())}
+    return {
+        "how": how,
+        "frames": len(frames),
+        "fps": len(frames) / wall,
+        "cpu_per_wall": (_cpu() - c0) / wall,
+        "latency_ms_p50": float(np.median(lat_ms)),
+        "latency_ms_p95": float(np.percentile(lat_ms, 95)),
+        "latency_ms_max": float(lat_ms.max()),
+    }
 
 
 def _live_processor(a: dict):
     """A callable (rgb, t) -> None doing live mode's per-frame work, and a description of it."""
-    from analyzer import models
-    from analyzer.pose import PoseEstimator, PoseSettings
+    from analyzer.capture import models
+    from analyzer.track.estimator import PoseEstimator
+    from analyzer.track.settings import PoseSettings
 
     mpath = str(models.resolve(a.get("model", "full"), a.get("model_path")))
     try:
-        from analyzer.live import LiveCoach, LiveSettings
+        from analyzer.live.coach import LiveCoach, LiveSettings
     except ImportError:
         LiveCoach = None
     if LiveCoach is not None:
@@ -239,12 +255,12 @@ def _live_processor(a: dict):
             coach.process(img, t)
 
         run.close = coach.close
-        return run, "analyzer.live.LiveCoach.process (pose, One-Euro, setup check, reps, cues, overlay)"
+        return run, "analyzer.live.coach.LiveCoach.process (pose, One-Euro, setup check, reps, cues, overlay)"
     # Fallback: what live mode does per frame.
-    from analyzer.overlay import annotate
+    from analyzer.report.overlay import annotate
 
     try:
-        from analyzer.filtering import OneEuroFilter
+        from analyzer.clean.one_euro import OneEuroFilter
     except ImportError:
         OneEuroFilter = None
     s = PoseSettings(model=a.get("model", "full"), num_poses=1, masks=False)
@@ -294,8 +310,8 @@ def passprofile(a: dict) -> dict:
     """Where the caller thread of ``pose_pass.pose_pass`` spends a frame: in the model, waiting for the
     decoder, or waiting for the overlay/encoder queue (ms per frame). Small waits = the stages overlap."""
     import analyzer.pipeline as P
-    import analyzer.pose_pass as PP
-    from analyzer import models
+    import analyzer.track.pose_pass as PP
+    from analyzer.capture import models
 
     acc = {"model": 0.0, "wait_decode": 0.0, "wait_encode": 0.0}
     orig_iter, orig_put, orig_proc = PP.FileSource.__iter__, PP._OverlayWriter.put, PP.TrackRecorder.add
@@ -326,8 +342,9 @@ def passprofile(a: dict) -> dict:
     info = P.probe(a["clip"])
     s = P.AnalyzeOptions().pose_settings()
     t0, c0 = time.perf_counter(), _cpu()
-    tr, _ = PP.pose_pass(a["clip"], info, models.resolve("full"), s, video_out=Path(a["out"]), progress=None,
-                         sha="bench")
+    tr, _ = PP.pose_pass(
+        a["clip"], info, models.resolve("full"), s, video_out=Path(a["out"]), progress=None, sha="bench"
+    )
     dt = time.perf_counter() - t0
     n = len(tr)
     out = {k: 1000 * v / n for k, v in acc.items()}

@@ -2,6 +2,7 @@
 
 Usage: python scripts/make_samples.py [--out sample_videos] [NAME ...]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,8 +33,10 @@ def main(argv: list[str] | None = None) -> int:
         for f in (mp4, mp4.with_suffix(".json")):
             f.chmod(0o644)
         size = mp4.stat().st_size / 1e6
-        print(f"{spec.name}: {truth.meta['n_frames']} frames @ {truth.fps:g} fps, {size:.2f} MB, "
-              f"{time.time() - t0:.1f} s; must report {truth.expected['must_report']}")
+        print(
+            f"{spec.name}: {truth.meta['n_frames']} frames @ {truth.fps:g} fps, {size:.2f} MB, "
+            f"{time.time() - t0:.1f} s; must report {truth.expected['must_report']}"
+        )
     return 0
 
 

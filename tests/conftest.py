@@ -1,4 +1,5 @@
 """Shared fixtures: the real pose model (via ANALYZER_MODEL_DIR), sample clips, temp caches."""
+
 from __future__ import annotations
 
 import os
@@ -26,7 +27,7 @@ def _isolated_cache(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def model_path() -> Path:
-    from analyzer import models
+    from analyzer.capture import models
     from analyzer.errors import ModelNotFoundError
 
     try:

@@ -1,6 +1,7 @@
 """Slow reference implementations (the straightforward frame-by-frame versions) of functions that were
 rewritten as array code for speed. Tests check the fast versions give the same results on real and
 random data. Not used by the analyzer."""
+
 from __future__ import annotations
 
 import csv
@@ -12,9 +13,10 @@ from numpy.lib.stride_tricks import sliding_window_view
 from scipy.signal import butter, filtfilt
 
 from analyzer import landmarks as L
-from analyzer import segment as S
-from analyzer.filtering import _runs
-from analyzer.metrics.hinge import SUSTAIN_S, back_contour
+from analyzer.clean.filters import _runs
+from analyzer.context import reps as S
+from analyzer.metrics.back_outline import back_contour
+from analyzer.metrics.hinge import SUSTAIN_S
 
 _LEGS = np.concatenate([np.array(L.LEG["left"]), np.array(L.LEG["right"])])
 _LEGS_MIRRORED = np.concatenate([np.array(L.LEG["right"]), np.array(L.LEG["left"])])
@@ -39,7 +41,7 @@ def hampel_ref(x, window=7, n_sigma=3.0, *, return_mask=False, replace="median")
 
 
 def fix_leg_swaps_ref(xy, t=None, *, ratio=0.5, min_points=2, predict=True, max_dt=0.2, jitter_frac=0.02):
-    """Leg-swap fix, one frame at a time (see :func:`analyzer.filtering.fix_leg_swaps`)."""
+    """Leg-swap fix, one frame at a time (see :func:`analyzer.clean.filters.fix_leg_swaps`)."""
     xy = np.array(xy, dtype=np.float64, copy=True)
     T = xy.shape[0]
     t = np.arange(T) / 30.0 if t is None else np.asarray(t, dtype=np.float64)
@@ -104,7 +106,7 @@ def onset_ref(x, base, lo, hi, floor, fs):
     above = (x - float(np.mean(b))) > thr
     n = max(1, int(np.ceil(SUSTAIN_S * fs)))
     for i in range(lo, max(lo, hi - n + 2)):
-        if above[i:i + n].all() and i + n <= len(x):
+        if above[i : i + n].all() and i + n <= len(x):
             return i
     return None
 
@@ -136,5 +138,7 @@ def kinematics_csv_ref(result) -> str:
     det = track.detected
     cols = [result.kinematics[c] for c in COLUMNS]
     for i in range(len(track)):
-        w.writerow([f"{track.t[i]:.4f}", i, int(det[i]), *("" if not np.isfinite(c[i]) else f"{c[i]:.2f}" for c in cols)])
+        w.writerow(
+            [f"{track.t[i]:.4f}", i, int(det[i]), *("" if not np.isfinite(c[i]) else f"{c[i]:.2f}" for c in cols)]
+        )
     return buf.getvalue()

@@ -11,12 +11,14 @@ Everything is vectorised over frames; side views can carry a rendered silhouette
 posterior lumbar curve is controlled by ``kin["lordosis"]`` (metres of inward curve; negative =
 rounded), so the back-contour proxy is exercised.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
 from analyzer import landmarks as L
-from analyzer.pose import MaskStore, PoseTrack
+from analyzer.track.data import PoseTrack
+from analyzer.track.masks import MaskStore
 
 # segment lengths (m)
 SHANK, THIGH, TRUNK = 0.43, 0.45, 0.52
@@ -32,21 +34,31 @@ def ramp(x: np.ndarray) -> np.ndarray:
     return 0.5 - 0.5 * np.cos(np.pi * x)
 
 
-def rep_profile(t: np.ndarray, starts: np.ndarray, down: float, hold: float, up: float, delay: float = 0.0) -> np.ndarray:
+def rep_profile(
+    t: np.ndarray, starts: np.ndarray, down: float, hold: float, up: float, delay: float = 0.0
+) -> np.ndarray:
     """0→1→0 profile per rep: ramp up over ``down`` s from start+delay, hold, ramp down over ``up`` s."""
     out = np.zeros_like(t)
     for s in starts:
         s0 = s + delay
         x_up = (t - s0) / down
         x_dn = (t - (s + down + hold)) / up  # the return is not delayed (all signals end together)
-        prof = np.where(t < s + down + hold, ramp(x_up), 1.0 - ramp(x_dn)) * ((t >= s0))
+        prof = np.where(t < s + down + hold, ramp(x_up), 1.0 - ramp(x_dn)) * (t >= s0)
         prof = np.where(t > s + down + hold, np.minimum(prof, ramp(x_up)), prof)
         out = np.maximum(out, prof)
     return out
 
 
-def timeline(n_reps: int, fps: float, lead: float = 1.5, down: float = 1.0, hold: float = 0.3, up: float = 1.0,
-             rest: float = 1.0, tail: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+def timeline(
+    n_reps: int,
+    fps: float,
+    lead: float = 1.5,
+    down: float = 1.0,
+    hold: float = 0.3,
+    up: float = 1.0,
+    rest: float = 1.0,
+    tail: float = 1.0,
+) -> tuple[np.ndarray, np.ndarray]:
     """Frame times and rep start times for ``n_reps`` reps after ``lead`` s of standing."""
     period = down + hold + up + rest
     dur = lead + n_reps * period + tail
@@ -57,8 +69,15 @@ def timeline(n_reps: int, fps: float, lead: float = 1.5, down: float = 1.0, hold
 
 def base_kin(t: np.ndarray) -> dict[str, np.ndarray]:
     z = np.zeros_like(t)
-    return dict(shank=z + 2.0, thigh=z.copy(), trunk=z + 3.0, knee_in_left=z.copy(), knee_in_right=z.copy(),
-                lordosis=z + 0.03, arms=np.array("hang"))
+    return dict(
+        shank=z + 2.0,
+        thigh=z.copy(),
+        trunk=z + 3.0,
+        knee_in_left=z.copy(),
+        knee_in_right=z.copy(),
+        lordosis=z + 0.03,
+        arms=np.array("hang"),
+    )
 
 
 def squat_kin(n_reps: int = 5, fps: float = 30.0, valgus_deg: float = 0.0) -> dict[str, np.ndarray]:
@@ -66,13 +85,21 @@ def squat_kin(n_reps: int = 5, fps: float = 30.0, valgus_deg: float = 0.0) -> di
     t, starts = timeline(n_reps, fps)
     p = rep_profile(t, starts, 1.0, 0.3, 1.0)
     k = base_kin(t)
-    k.update(t=t, shank=2.0 + 33.0 * p, thigh=75.0 * p, trunk=3.0 + 37.0 * p, knee_in_left=valgus_deg * p,
-             knee_in_right=valgus_deg * p, arms=np.array("shoulder"))
+    k.update(
+        t=t,
+        shank=2.0 + 33.0 * p,
+        thigh=75.0 * p,
+        trunk=3.0 + 37.0 * p,
+        knee_in_left=valgus_deg * p,
+        knee_in_right=valgus_deg * p,
+        arms=np.array("shoulder"),
+    )
     return k
 
 
-def hinge_kin(n_reps: int = 3, fps: float = 30.0, lumbar_lead_s: float = 0.0, round_m: float = 0.05,
-              hip_lead_s: float = 0.0) -> dict[str, np.ndarray]:
+def hinge_kin(
+    n_reps: int = 3, fps: float = 30.0, lumbar_lead_s: float = 0.0, round_m: float = 0.05, hip_lead_s: float = 0.0
+) -> dict[str, np.ndarray]:
     """RDL-style hinge (arms hanging). ``lumbar_lead_s`` > 0: the back rounds (lordosis falls by
     ``round_m``) and the trunk tips that long before the hips start to move back. ``hip_lead_s`` > 0:
     the hips lead the trunk; the lumbar curve then changes only late and mildly."""
@@ -125,7 +152,9 @@ def body_points(k: dict[str, np.ndarray]) -> np.ndarray:
             A = np.stack([s * ANKLE_HALF + 0 * t, 0 * t, ANKLE_H + 0 * t], -1)
             K = A + np.stack([0 * t, SHANK * sin(sh), SHANK * cos(sh)], -1)
             H = K + np.stack([s * (HIP_HALF - ANKLE_HALF) + 0 * t, -THIGH * sin(th), THIGH * cos(th)], -1)
-            K[:, 0] = s * (ANKLE_HALF + (HIP_HALF - ANKLE_HALF) * (SHANK * cos(sh)) / (SHANK * cos(sh) + THIGH * cos(th)))
+            K[:, 0] = s * (
+                ANKLE_HALF + (HIP_HALF - ANKLE_HALF) * (SHANK * cos(sh)) / (SHANK * cos(sh) + THIGH * cos(th))
+            )
             # knee-in: move the knee medially in the frontal (X, Z) plane so FPPA = knee_in (deg)
             g = np.radians(k[f"knee_in_{side}"])
             h2, a2, k2 = H[:, [0, 2]], A[:, [0, 2]], K[:, [0, 2]]
@@ -176,8 +205,9 @@ def body_points(k: dict[str, np.ndarray]) -> np.ndarray:
     return P
 
 
-def project(P: np.ndarray, alpha_deg: float, width: int, height: int, scale: float, ground_y: float,
-            cx: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+def project(
+    P: np.ndarray, alpha_deg: float, width: int, height: int, scale: float, ground_y: float, cx: float | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Orthographic camera at azimuth α: returns pixel xy (T,33,2) and MediaPipe-like z (T,33)."""
     a = np.radians(alpha_deg)
     ex = np.array([np.cos(a), -np.sin(a), 0.0])
@@ -189,8 +219,16 @@ def project(P: np.ndarray, alpha_deg: float, width: int, height: int, scale: flo
     return np.stack([x, y], -1), z
 
 
-def _render_masks(P: np.ndarray, alpha: float, k: dict, width: int, height: int, scale: float, ground_y: float,
-                  mask_max_side: int = 256) -> MaskStore:
+def _render_masks(
+    P: np.ndarray,
+    alpha: float,
+    k: dict,
+    width: int,
+    height: int,
+    scale: float,
+    ground_y: float,
+    mask_max_side: int = 256,
+) -> MaskStore:
     """Silhouette masks (bit-packed) with a posterior trunk curve driven by ``k['lordosis']``."""
     import cv2
 
@@ -203,23 +241,41 @@ def _render_masks(P: np.ndarray, alpha: float, k: dict, width: int, height: int,
     MH = (P[:, L.L_HIP] + P[:, L.R_HIP]) / 2
     u = np.linspace(-0.38, 1.0, 60)
     lord = np.asarray(k["lordosis"])[:, None]
-    post = 0.11 + 0.05 * np.exp(-(((u + 0.13) / 0.12) ** 2))[None, :] - lord * np.sin(np.pi * np.clip(u / 0.55, 0, 1))[None, :]
+    post = (
+        0.11
+        + 0.05 * np.exp(-(((u + 0.13) / 0.12) ** 2))[None, :]
+        - lord * np.sin(np.pi * np.clip(u / 0.55, 0, 1))[None, :]
+    )
     back = MH[:, None, :] + TRUNK * u[None, :, None] * up[:, None, :] - post[..., None] * fwd[:, None, :]
     front = MH[:, None, :] + TRUNK * u[None, ::-1, None] * up[:, None, :] + 0.12 * fwd[:, None, :]
     poly3 = np.concatenate([back, front], axis=1)
     poly, _ = project(poly3, alpha, width, height, scale, ground_y)
     pts, _ = project(P, alpha, width, height, scale, ground_y)
     SH = 4  # cv2 fractional bits
-    f = lambda q: np.round(q * s * (1 << SH)).astype(np.int32)
+
+    def f(q):
+        return np.round(q * s * (1 << SH)).astype(np.int32)
+
     bits = np.zeros((T, (mh * mw + 7) // 8), np.uint8)
-    r = lambda metres: max(1, int(round(metres * scale * s)))
+
+    def r(metres):
+        return max(1, int(round(metres * scale * s)))
+
     for i in range(T):
         m = np.zeros((mh, mw), np.uint8)
         cv2.fillPoly(m, [f(poly[i])], 1, lineType=cv2.LINE_8, shift=SH)
-        for a_, b_, rad in ((L.L_HIP, L.L_KNEE, 0.07), (L.R_HIP, L.R_KNEE, 0.07), (L.L_KNEE, L.L_ANKLE, 0.05),
-                            (L.R_KNEE, L.R_ANKLE, 0.05), (L.L_HEEL, L.L_FOOT, 0.03), (L.R_HEEL, L.R_FOOT, 0.03),
-                            (L.L_SHOULDER, L.L_ELBOW, 0.04), (L.R_SHOULDER, L.R_ELBOW, 0.04),
-                            (L.L_ELBOW, L.L_WRIST, 0.035), (L.R_ELBOW, L.R_WRIST, 0.035)):
+        for a_, b_, rad in (
+            (L.L_HIP, L.L_KNEE, 0.07),
+            (L.R_HIP, L.R_KNEE, 0.07),
+            (L.L_KNEE, L.L_ANKLE, 0.05),
+            (L.R_KNEE, L.R_ANKLE, 0.05),
+            (L.L_HEEL, L.L_FOOT, 0.03),
+            (L.R_HEEL, L.R_FOOT, 0.03),
+            (L.L_SHOULDER, L.L_ELBOW, 0.04),
+            (L.R_SHOULDER, L.R_ELBOW, 0.04),
+            (L.L_ELBOW, L.L_WRIST, 0.035),
+            (L.R_ELBOW, L.R_WRIST, 0.035),
+        ):
             cv2.line(m, tuple(f(pts[i, a_])), tuple(f(pts[i, b_])), 1, thickness=2 * r(rad), shift=SH)
         head = (pts[i, L.L_EAR] + pts[i, L.R_EAR]) / 2
         cv2.circle(m, tuple(f(head)), r(0.11) << SH, 1, thickness=-1, shift=SH)
@@ -227,9 +283,21 @@ def _render_masks(P: np.ndarray, alpha: float, k: dict, width: int, height: int,
     return MaskStore((mh, mw), bits, np.ones(T, bool))
 
 
-def make_track(k: dict[str, np.ndarray], view: str = "side", direction: int = 1, *, alpha: float | None = None,
-               fps: float | None = None, width: int = 720, height: int = 1280, body_frac: float = 0.75,
-               masks: bool = False, noise_px: float = 0.3, seed: int = 0, cx: float | None = None) -> PoseTrack:
+def make_track(
+    k: dict[str, np.ndarray],
+    view: str = "side",
+    direction: int = 1,
+    *,
+    alpha: float | None = None,
+    fps: float | None = None,
+    width: int = 720,
+    height: int = 1280,
+    body_frac: float = 0.75,
+    masks: bool = False,
+    noise_px: float = 0.3,
+    seed: int = 0,
+    cx: float | None = None,
+) -> PoseTrack:
     """PoseTrack of the kinematics ``k`` seen from ``view`` ("side", "front", "back", "oblique").
 
     Side views: ``direction`` +1 puts the camera at the subject's right (faces +x, near side right),
@@ -239,8 +307,12 @@ def make_track(k: dict[str, np.ndarray], view: str = "side", direction: int = 1,
     fps = fps or float(round(1.0 / np.median(np.diff(t))))
     if alpha is None:
         side_alpha = -90.0 if direction > 0 else 90.0
-        alpha = {"front": 0.0, "back": 180.0, "side": side_alpha,
-                 "oblique": side_alpha + (30.0 if direction > 0 else -30.0)}[view]
+        alpha = {
+            "front": 0.0,
+            "back": 180.0,
+            "side": side_alpha,
+            "oblique": side_alpha + (30.0 if direction > 0 else -30.0),
+        }[view]
     P = body_points(k)
     scale = body_frac * height / 1.80
     ground_y = height * 0.93
@@ -260,13 +332,25 @@ def make_track(k: dict[str, np.ndarray], view: str = "side", direction: int = 1,
     presence = np.full((T, 33), 0.98)
     world = (P - (P[:, [L.L_HIP], :] + P[:, [L.R_HIP], :]) / 2).astype(np.float32)
     ms = _render_masks(P, alpha, k, width, height, scale, ground_y) if masks else None
-    return PoseTrack(t=t, xy=xy.astype(np.float32), z=z.astype(np.float32), visibility=vis.astype(np.float32),
-                     presence=presence.astype(np.float32), world=world, n_people=np.ones(T, np.int8), width=width,
-                     height=height, fps=float(fps), model="synthetic", masks=ms, meta={"synthetic": True, "alpha": alpha})
+    return PoseTrack(
+        t=t,
+        xy=xy.astype(np.float32),
+        z=z.astype(np.float32),
+        visibility=vis.astype(np.float32),
+        presence=presence.astype(np.float32),
+        world=world,
+        n_people=np.ones(T, np.int8),
+        width=width,
+        height=height,
+        fps=float(fps),
+        model="synthetic",
+        masks=ms,
+        meta={"synthetic": True, "alpha": alpha},
+    )
 
 
 def make_clean(k: dict[str, np.ndarray], view: str = "side", direction: int = 1, **kw):
     """CleanTrack via the real filtering stage."""
-    from analyzer.filtering import clean_track
+    from analyzer.clean.track import clean_track
 
     return clean_track(make_track(k, view, direction, **kw))

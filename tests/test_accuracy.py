@@ -4,21 +4,27 @@ Fast tests check the map covers every rule and the scoring arithmetic on hand-ma
 ones run the harness's real path (render → pipeline → evaluate) on one small fresh scenario and its
 evaluation on committed sample clips, with assertions on the measured errors.
 """
+
 from __future__ import annotations
 
-import sys
-import tomllib
 from pathlib import Path
 
 import numpy as np
 import pytest
+import tomllib
 
-from analyzer.bench.vocabulary import (FAULT_RULES, POSITIVE_RULES, TRUTH_NAMES, UNMAPPED_RULES, base_rule_id,
-                                       negated_name, truth_name)
+from analyzer.bench.vocabulary import (
+    FAULT_RULES,
+    POSITIVE_RULES,
+    TRUTH_NAMES,
+    UNMAPPED_RULES,
+    base_rule_id,
+    negated_name,
+    truth_name,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "benchmarks"))
-import accuracy as A  # noqa: E402
+from analyzer.bench import accuracy as A  # noqa: E402
 
 SAMPLES = ROOT / "sample_videos"
 
@@ -40,15 +46,17 @@ def test_every_rule_is_mapped_or_declared_unmapped():
 
 def test_truth_names_cover_what_the_renderer_expects():
     from analyzer.synth import scenario_matrix
+    from analyzer.synth.expected import expected_findings
     from analyzer.synth.scenarios import build_motion  # noqa: F401  (import check)
-    from analyzer.synth.truth import expected_findings
 
     names = set()
-    for ex, p, kind, s in [("squat", {"valgus_fppa": 15, "lateral_shift": .3, "heel_lift": 14}, "front", {}),
-                           ("squat", {"heel_lift": 14}, "side", {"depth_angle_near_bottom_2d": 9, "trunk_shank_diff_bottom_2d": 30}),
-                           ("rdl", {"lumbar_lead_ms": 300, "lumbar_flex": 30}, "side", {}),
-                           ("running", {"cadence": 150, "step_width": -.3}, "back", {"overstride_ic_3d": .4}),
-                           ("running", {"cadence": 150}, "side", {"overstride_ic_3d": .4})]:
+    for ex, p, kind, s in [
+        ("squat", {"valgus_fppa": 15, "lateral_shift": 0.3, "heel_lift": 14}, "front", {}),
+        ("squat", {"heel_lift": 14}, "side", {"depth_angle_near_bottom_2d": 9, "trunk_shank_diff_bottom_2d": 30}),
+        ("rdl", {"lumbar_lead_ms": 300, "lumbar_flex": 30}, "side", {}),
+        ("running", {"cadence": 150, "step_width": -0.3}, "back", {"overstride_ic_3d": 0.4}),
+        ("running", {"cadence": 150}, "side", {"overstride_ic_3d": 0.4}),
+    ]:
         e = expected_findings(ex, p, kind, s)
         names |= set(e["must_report"]) | set(e["must_not_report"])
     assert names <= TRUTH_NAMES, names - TRUTH_NAMES
@@ -64,17 +72,42 @@ def test_rule_id_suffixes_and_negation():
 
 def _res(name, kind, must, must_not, tp, fp, unmeas=(), det=1.0, err=None):
     fn = sorted(set(must) - set(tp))
-    return {"name": name, "view_kind": kind, "detection_rate": det, "view_correct": True, "exercise_correct": True,
-            "must_report": must, "must_not_report": must_not, "tp": tp, "fn": fn, "fp": fp, "unscored": [],
-            "unmeasurable_findings": list(unmeas), "unmeasurable_for_true_view": [], "positive_contradictions": [],
-            "errors": err or {}, "findings": []}
+    return {
+        "name": name,
+        "view_kind": kind,
+        "detection_rate": det,
+        "view_correct": True,
+        "exercise_correct": True,
+        "must_report": must,
+        "must_not_report": must_not,
+        "tp": tp,
+        "fn": fn,
+        "fp": fp,
+        "unscored": [],
+        "unmeasurable_findings": list(unmeas),
+        "unmeasurable_for_true_view": [],
+        "positive_contradictions": [],
+        "errors": err or {},
+        "findings": [],
+    }
 
 
 def test_aggregate_scores_precision_recall_and_errors():
-    rs = [_res("a", "side", ["heel_lift", "trunk_lean"], ["knee_valgus"], ["heel_lift"], [],
-               err={"knee_flexion_frame_2d": [1.0, -3.0, 2.0]}),
-          _res("b", "front", ["knee_valgus"], ["lateral_shift"], ["knee_valgus"], ["lateral_shift"], unmeas=["x"], det=0.9),
-          {"name": "c", "tags": [], "view_kind": None, "crash": "boom"}]
+    rs = [
+        _res(
+            "a",
+            "side",
+            ["heel_lift", "trunk_lean"],
+            ["knee_valgus"],
+            ["heel_lift"],
+            [],
+            err={"knee_flexion_frame_2d": [1.0, -3.0, 2.0]},
+        ),
+        _res(
+            "b", "front", ["knee_valgus"], ["lateral_shift"], ["knee_valgus"], ["lateral_shift"], unmeas=["x"], det=0.9
+        ),
+        {"name": "c", "tags": [], "view_kind": None, "crash": "boom"},
+    ]
     s = A.aggregate(rs)
     f = s["findings"]
     assert (f["tp"], f["fp"], f["fn"]) == (2, 1, 1)
@@ -85,8 +118,19 @@ def test_aggregate_scores_precision_recall_and_errors():
     assert k["n"] == 3 and k["mae"] == pytest.approx(2.0) and k["bias"] == pytest.approx(0.0)
     assert s["detection"]["front"]["n_ge_95"] == 0 and s["detection"]["side"]["n_ge_95"] == 1
     assert s["n_crashed"] == 1
-    md = A.render_markdown(s, rs, {"date": "d", "command": "python benchmarks/accuracy.py --quick", "model": "m.task",
-                                   "quick": True, "host": "h", "wall_s": 60, "jobs": 1})
+    md = A.render_markdown(
+        s,
+        rs,
+        {
+            "date": "d",
+            "command": "python benchmarks/accuracy.py --quick",
+            "model": "m.task",
+            "quick": True,
+            "host": "h",
+            "wall_s": 60,
+            "jobs": 1,
+        },
+    )
     assert "python benchmarks/accuracy.py --quick" in md and "| knee_valgus | 1 | 0 | 0 | 1 |" in md
     assert "crashed" in md
 
@@ -100,12 +144,13 @@ def test_harness_end_to_end_on_a_small_scenario(tmp_path, model_path):
     # scenario in docs/ACCURACY.md. This scenario (seed 31) is kept because it shows MediaPipe's known
     # deep-flexion under-read: at the bottom (true knee 123°) it reads ~70°, giving a knee MAE of 10–12°.
     # Here we check the harness end to end and bound gross failures (a swapped or wrong leg gives > 30°).
-    spec = ScenarioSpec("t_squat_side", "squat", "side_left", dict(n_reps=2, stand_s=1.3, rest_s=0.3), seed=31,
-                        width=480, height=640)
+    spec = ScenarioSpec(
+        "t_squat_side", "squat", "side_left", dict(n_reps=2, stand_s=1.3, rest_s=0.3), seed=31, width=480, height=640
+    )
     r = A.run_scenario(spec, str(tmp_path), str(model_path.parent))
     assert "crash" not in r and r["error"] is None, r
     assert r["detection_rate"] >= 0.95 and r["view_correct"] and r["near_side_correct"]
-    st = {k: A._stats(v) for k, v in r["errors"].items()}
+    st = {k: A.stats(v) for k, v in r["errors"].items()}
     assert st["knee_flexion_frame_2d"]["n"] >= 150
     assert st["knee_flexion_frame_2d"]["mae"] <= 15.0, st
     assert st["hip_flexion_frame_2d"]["mae"] <= 8.0, st
@@ -142,7 +187,7 @@ def sample_eval(model_path):
 @pytest.mark.parametrize("clip", ["squat_good_side", "rdl_good_side"])
 def test_side_view_angle_errors_on_samples(sample_eval, clip):
     r = sample_eval(clip)
-    st = {k: A._stats(v) for k, v in r["errors"].items()}
+    st = {k: A.stats(v) for k, v in r["errors"].items()}
     assert st["knee_flexion_frame_2d"]["mae"] <= 6.0 and st["hip_flexion_frame_2d"]["mae"] <= 6.0, st
     assert st["trunk_angle_frame_2d"]["mae"] <= 6.0, st
     assert r["unmeasurable_findings"] == []

@@ -5,6 +5,7 @@ session comparison, the symptom form, the live page, and the error paths: a corr
 person, a wrong view for the chosen check, a clip that is too long, and an oversize upload.
 Every error must appear as a message box, never as an exception/traceback.
 """
+
 from __future__ import annotations
 
 import os
@@ -33,9 +34,16 @@ def _errors(at) -> str:
 
 
 def _texts(at) -> str:
-    parts = [m.value for m in at.markdown] + [e.value for e in at.error] + [w.value for w in at.warning] + \
-        [i.value for i in at.info] + [c.value for c in at.caption] + [h.value for h in at.header] + \
-        [h.value for h in at.subheader] + [s.value for s in at.success]
+    parts = (
+        [m.value for m in at.markdown]
+        + [e.value for e in at.error]
+        + [w.value for w in at.warning]
+        + [i.value for i in at.info]
+        + [c.value for c in at.caption]
+        + [h.value for h in at.header]
+        + [h.value for h in at.subheader]
+        + [s.value for s in at.success]
+    )
     return "\n".join(parts)
 
 
@@ -47,7 +55,7 @@ def _analyse(at) -> None:
 
 def _plain_clip(path: Path, seconds: float, fps: int = 15, size=(160, 120)) -> Path:
     """A short H.264 clip of a moving gradient: a valid video with nobody in it."""
-    from analyzer.video import H264Writer
+    from analyzer.capture.writer import H264Writer
 
     w, h = size
     x = np.linspace(0, 255, w, dtype=np.float32)[None, :, None]
@@ -83,7 +91,12 @@ def test_page_renders_with_auto_defaults(limits):
     samples = sorted(p.name for p in SAMPLES.glob("*.mp4")) if SAMPLES.is_dir() else []
     assert at.selectbox(key="sample").options == ["(none)"] + [s for s in samples]
     up = at.file_uploader(key="upload")
-    assert set(up.allowed_type) >= {".mp4", ".mov", ".avi", ".webm"} or set(up.allowed_type) >= {"mp4", "mov", "avi", "webm"}
+    assert set(up.allowed_type) >= {".mp4", ".mov", ".avi", ".webm"} or set(up.allowed_type) >= {
+        "mp4",
+        "mov",
+        "avi",
+        "webm",
+    }
     assert "up to 200 MB" in up.label and "120 s" in up.label
     assert "Upload a clip or pick a sample" in _texts(at)
 

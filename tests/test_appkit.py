@@ -1,4 +1,5 @@
 """Page logic of the app that needs no Streamlit: upload safety, progress text, results, charts, compare, ICE config."""
+
 from __future__ import annotations
 
 import io
@@ -21,7 +22,9 @@ from analyzer.errors import ClipTooLongError, NoPersonError
 
 
 # -- uploads ----------------------------------------------------------------------------------
-@pytest.mark.parametrize("name,ext", [("squat.MP4", "mp4"), ("a.b.mov", "mov"), ("x.avi", "avi"), ("clip.webm", "webm")])
+@pytest.mark.parametrize(
+    "name,ext", [("squat.MP4", "mp4"), ("a.b.mov", "mov"), ("x.avi", "avi"), ("clip.webm", "webm")]
+)
 def test_allowed_extensions(name, ext):
     assert U.validate_upload(name, 10) == ext
 
@@ -82,8 +85,16 @@ def test_private_dir_is_0700_and_removed():
     assert not d.exists()
 
 
-@pytest.mark.parametrize("name,stem", [("My Squat (1).mp4", "My_Squat_1"), ("../../etc/passwd.mp4", "passwd"),
-                                       ("ünïcode.mov", "n_code"), ("....mp4", "clip"), (None, "clip")])
+@pytest.mark.parametrize(
+    "name,stem",
+    [
+        ("My Squat (1).mp4", "My_Squat_1"),
+        ("../../etc/passwd.mp4", "passwd"),
+        ("ünïcode.mov", "n_code"),
+        ("....mp4", "clip"),
+        (None, "clip"),
+    ],
+)
 def test_safe_stem(name, stem):
     assert U.safe_stem(name) == stem
 
@@ -133,10 +144,14 @@ def test_ice_servers_default_to_none_on_localhost():
 
 
 def test_ice_servers_from_env_and_secrets():
-    env = {"HINGE_TURN_URL": "turn:turn.example.org:3478, turns:turn.example.org:5349", "HINGE_TURN_USERNAME": "u",
-           "HINGE_TURN_CREDENTIAL": "p"}
-    assert ice_servers(env) == [{"urls": ["turn:turn.example.org:3478", "turns:turn.example.org:5349"],
-                                 "username": "u", "credential": "p"}]
+    env = {
+        "HINGE_TURN_URL": "turn:turn.example.org:3478, turns:turn.example.org:5349",
+        "HINGE_TURN_USERNAME": "u",
+        "HINGE_TURN_CREDENTIAL": "p",
+    }
+    assert ice_servers(env) == [
+        {"urls": ["turn:turn.example.org:3478", "turns:turn.example.org:5349"], "username": "u", "credential": "p"}
+    ]
     js = [{"urls": ["turn:a:3478"], "username": "x", "credential": "y"}]
     assert ice_servers({"HINGE_ICE_SERVERS": json.dumps(js)}) == js
     assert ice_servers({}, {"webrtc": {"ice_servers": js}}) == js
@@ -148,16 +163,53 @@ def test_ice_servers_from_env_and_secrets():
 
 # -- results / charts / compare ----------------------------------------------------------------
 def _result(key, reps, knee, cards=()):
-    head = [{"id": "rep_count", "label": "Reps counted", "value": float(reps), "unit": "reps", "status": "ok", "reason": None,
-             "proxy": False, "band": None},
-            {"id": "knee_flexion_peak", "label": "Peak knee flexion", "value": knee, "unit": "deg",
-             "status": "ok" if knee is not None else "not_measurable",
-             "reason": None if knee is not None else "not measurable from this view", "proxy": False, "band": 6.0}]
-    return AppResult(key=key, label=key, options={}, exercise="squat", view="side", view_confidence=1.0,
-                     reps=[{"rep": 1, "t_start": 1.0, "t_bottom": 1.5, "t_end": 2.0, "valid": True}], setup_issues=[],
-                     cards=list(cards), per_rep=[], drills=[], safety_note="", disclaimer="", notes=[], not_measurable=[],
-                     headline=head, series={"t": [0.0, 0.1], "knee_flexion_near": [1.0, None]}, thresholds=[],
-                     warnings=[], timings={}, duration_s=3.0, n_frames=90, fps=30.0)
+    head = [
+        {
+            "id": "rep_count",
+            "label": "Reps counted",
+            "value": float(reps),
+            "unit": "reps",
+            "status": "ok",
+            "reason": None,
+            "proxy": False,
+            "band": None,
+        },
+        {
+            "id": "knee_flexion_peak",
+            "label": "Peak knee flexion",
+            "value": knee,
+            "unit": "deg",
+            "status": "ok" if knee is not None else "not_measurable",
+            "reason": None if knee is not None else "not measurable from this view",
+            "proxy": False,
+            "band": 6.0,
+        },
+    ]
+    return AppResult(
+        key=key,
+        label=key,
+        options={},
+        exercise="squat",
+        view="side",
+        view_confidence=1.0,
+        reps=[{"rep": 1, "t_start": 1.0, "t_bottom": 1.5, "t_end": 2.0, "valid": True}],
+        setup_issues=[],
+        cards=list(cards),
+        per_rep=[],
+        drills=[],
+        safety_note="",
+        disclaimer="",
+        notes=[],
+        not_measurable=[],
+        headline=head,
+        series={"t": [0.0, 0.1], "knee_flexion_near": [1.0, None]},
+        thresholds=[],
+        warnings=[],
+        timings={},
+        duration_s=3.0,
+        n_frames=90,
+        fps=30.0,
+    )
 
 
 def test_compare_rows_side_by_side():
@@ -175,8 +227,10 @@ def test_compare_rows_side_by_side():
 
 def test_series_for_chart_picks_view_columns_and_drops_nan():
     t = np.arange(10) / 10
-    kin = {c: np.linspace(0, 90, 10) for c in ("knee_flexion_near", "hip_flexion_near", "trunk_angle", "knee_flexion_left",
-                                               "knee_flexion_right")}
+    kin = {
+        c: np.linspace(0, 90, 10)
+        for c in ("knee_flexion_near", "hip_flexion_near", "trunk_angle", "knee_flexion_left", "knee_flexion_right")
+    }
     kin["trunk_angle"][:] = np.nan
     side = series_for_chart(kin, t, "side")
     assert "knee_flexion_near" in side and "trunk_angle" not in side and "knee_flexion_left" not in side
@@ -188,7 +242,7 @@ def test_series_for_chart_picks_view_columns_and_drops_nan():
 
 
 def test_angle_charts_build_a_vega_lite_spec():
-    alt = pytest.importorskip("altair")
+    pytest.importorskip("altair")
     from analyzer.appkit.charts import angle_charts
 
     series = {"t": [0.0, 0.5, 1.0, 1.5], "knee_flexion_near": [0.0, 60.0, 110.0, 5.0]}
@@ -196,5 +250,5 @@ def test_angle_charts_build_a_vega_lite_spec():
     th = [{"series": "knee_flexion_near", "value": 90.0, "severity": "amber", "rule": "x", "comparator": "<"}]
     spec = angle_charts(series, reps, th).to_dict()
     text = json.dumps(spec)
-    assert "vconcat" in spec and "rect" in text and "rule" in text and "Knee flexion (near side)" in text
+    assert "vconcat" in spec and "rect" in text and "rule" in text and "Knee bend (near side)" in text
     assert '"value": 90.0' in text

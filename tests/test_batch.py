@@ -1,4 +1,5 @@
 """Batch analysis: local process pool and Ray give the same summary; resume by content hash; bad clips are rows."""
+
 from __future__ import annotations
 
 import csv
@@ -10,10 +11,17 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from analyzer.batch import (COLUMNS, MANIFEST, SUMMARY, BatchOptions, find_clips, run_batch, split_ray_address)
-
 from conftest import ROOT, SAMPLES
+
+from analyzer.batch import (
+    COLUMNS,
+    MANIFEST,
+    SUMMARY,
+    BatchOptions,
+    find_clips,
+    run_batch,
+    split_ray_address,
+)
 
 COMPARE = [c for c in COLUMNS if c not in ("seconds", "out_dir")]
 
@@ -86,7 +94,12 @@ def test_local_pool_summary_rows(local_run, clip_dir):
     rep = json.loads((Path(good["out_dir"]) / "report.json").read_text())
     assert good["exercise"] in json.dumps(rep)
     assert sorted(p.name for p in Path(good["out_dir"]).iterdir()) == [
-        "kinematics.csv", "report.html", "report.json", "report.md", "tracks.npz"]
+        "kinematics.csv",
+        "report.html",
+        "report.json",
+        "report.md",
+        "tracks.npz",
+    ]
     # the bad clip is a row with a clear reason, not a crash
     assert bad["status"] == "error" and bad["error_code"] == "video_unreadable"
     assert "broken.mp4" in bad["error"]
@@ -129,8 +142,13 @@ def test_cli_batch_command(clip_dir, local_run, tmp_path):
     shutil.copytree(out, out2)  # resumes: nothing to run but the broken clip
     exe = Path(sys.executable).parent / "hinge-analyzer"
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "analyzer"]
-    r = subprocess.run([*cmd, "batch", str(clip_dir), "--jobs", "1", "--out", str(out2), "--quiet"],
-                       capture_output=True, text=True, cwd=ROOT, timeout=300)
+    r = subprocess.run(
+        [*cmd, "batch", str(clip_dir), "--jobs", "1", "--out", str(out2), "--quiet"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
     assert "2 clips: 0 analysed, 1 already done, 1 failed" in r.stdout
     assert "broken.mp4" in r.stderr

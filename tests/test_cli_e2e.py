@@ -1,9 +1,9 @@
 """End to end: the installed console script on a bundled sample clip."""
+
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +11,6 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-
 from conftest import ROOT, SAMPLES
 
 EXE = Path(sys.executable).parent / "hinge-analyzer"
@@ -67,7 +66,7 @@ def test_report_and_kinematics(run_dir):
     assert header[:3] == ["time_s", "frame", "detected"]
     assert "knee_flexion_near" in header and "hip_flexion_near" in header
     rows = (out / "kinematics.csv").read_text().splitlines()[1:]
-    from analyzer.pose import PoseTrack
+    from analyzer.track.data import PoseTrack
 
     assert len(rows) == len(PoseTrack.load(out / "tracks.npz")) > 0
     t = np.array([float(r.split(",")[0]) for r in rows])
@@ -90,12 +89,20 @@ def test_info_command(quickstart_clip):
 
 
 def test_no_model_is_one_clear_sentence(quickstart_clip, tmp_path):
-    r = cli("analyze", quickstart_clip, "--out", tmp_path / "o",
-            env={"ANALYZER_MODEL_DIR": str(tmp_path / "nowhere"), "ANALYZER_CACHE_MODELS": str(tmp_path / "empty"),
-                 "ANALYZER_NO_DOWNLOAD": "1"})
+    r = cli(
+        "analyze",
+        quickstart_clip,
+        "--out",
+        tmp_path / "o",
+        env={
+            "ANALYZER_MODEL_DIR": str(tmp_path / "nowhere"),
+            "ANALYZER_CACHE_MODELS": str(tmp_path / "empty"),
+            "ANALYZER_NO_DOWNLOAD": "1",
+        },
+    )
     assert r.returncode == 3
     assert "Traceback" not in r.stderr
-    lines = [l for l in r.stderr.splitlines() if l.strip()]
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and "pose_landmarker_full.task" in lines[0] and "ANALYZER_MODEL_DIR" in lines[0]
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
 

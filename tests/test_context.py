@@ -1,9 +1,11 @@
 """View, direction, near side, exercise and setup checks on synthetic tracks (no video)."""
+
 import numpy as np
 import pytest
-
-from analyzer.context import classify_ratio, detect_context
 from synthetic_tracks import hinge_kin, make_clean, running_kin, squat_kin
+
+from analyzer.context.detect import detect_context
+from analyzer.context.view import classify_ratio
 
 
 @pytest.fixture(scope="module")
@@ -11,8 +13,9 @@ def squat5():
     return squat_kin(5)
 
 
-@pytest.mark.parametrize("view,direction", [("side", 1), ("side", -1), ("front", 1), ("back", 1), ("oblique", 1),
-                                            ("oblique", -1)])
+@pytest.mark.parametrize(
+    "view,direction", [("side", 1), ("side", -1), ("front", 1), ("back", 1), ("oblique", 1), ("oblique", -1)]
+)
 def test_view_detection(squat5, view, direction):
     ctx = detect_context(make_clean(squat5, view, direction))
     assert ctx.view == view
@@ -29,9 +32,17 @@ def test_ratio_thresholds():
     assert list(classify_ratio(np.array([0.05, 0.3, 0.7, np.nan]))) == ["side", "oblique", "frontal", "unknown"]
 
 
-@pytest.mark.parametrize("kin,view,expected", [
-    (squat_kin(3), "side", "squat"), (hinge_kin(3), "side", "rdl"), (running_kin(), "side", "running"),
-    (squat_kin(3), "front", "squat"), (hinge_kin(3), "front", "hinge"), (running_kin(), "back", "running")])
+@pytest.mark.parametrize(
+    "kin,view,expected",
+    [
+        (squat_kin(3), "side", "squat"),
+        (hinge_kin(3), "side", "rdl"),
+        (running_kin(), "side", "running"),
+        (squat_kin(3), "front", "squat"),
+        (hinge_kin(3), "front", "hinge"),
+        (running_kin(), "back", "running"),
+    ],
+)
 def test_exercise_detection(kin, view, expected):
     assert detect_context(make_clean(kin, view, 1)).exercise == expected
 
@@ -62,9 +73,9 @@ def test_setup_checks_small_subject_low_fps_and_cropped(squat5):
 
 
 def test_camera_not_level():
-    from analyzer.pose import PoseTrack
-    from analyzer.filtering import clean_track
     from synthetic_tracks import make_track
+
+    from analyzer.clean.track import clean_track
 
     tr = make_track(squat_kin(2), "front", 1)
     c = np.array([tr.width / 2, tr.height / 2])
@@ -77,7 +88,7 @@ def test_camera_not_level():
 
 
 def test_wrong_view_is_refused_only_when_asked_for():
-    from analyzer.context import wrong_view_message
+    from analyzer.context.setup import wrong_view_message
 
     assert wrong_view_message("hinge", "auto", "front", 0.9).startswith("A hinge check")
     assert "turn 90°" in wrong_view_message("rdl", "auto", "oblique", 0.9)

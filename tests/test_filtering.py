@@ -1,4 +1,5 @@
 """Track cleaning on synthetic signals with known answers."""
+
 from __future__ import annotations
 
 import warnings
@@ -7,9 +8,18 @@ import numpy as np
 import pytest
 
 from analyzer import landmarks as L
-from analyzer.filtering import (CleanTrack, Gap, OneEuroFilter, butter_lowpass, clean_track, fill_short_gaps,
-                                fix_leg_swaps, hampel, sampling_rate, swap_leg_columns)
-from analyzer.pose import PoseTrack
+from analyzer.clean.filters import (
+    Gap,
+    butter_lowpass,
+    fill_short_gaps,
+    fix_leg_swaps,
+    hampel,
+    sampling_rate,
+    swap_leg_columns,
+)
+from analyzer.clean.one_euro import OneEuroFilter
+from analyzer.clean.track import CleanTrack, clean_track
+from analyzer.track.data import PoseTrack
 
 FS = 30.0
 
@@ -164,8 +174,9 @@ def test_fill_gap_length_uses_real_timestamps_and_edges():
     assert {(g.t0, g.t1) for g in gaps} == {(t[0], t[1]), (t[19], t[20])}
     y2, filled2, _ = fill_short_gaps(np.arange(40) / FS, x, 0.2)
     assert filled2[19:21, 0].all()
-    np.testing.assert_allclose(y2[19:21, 0], np.stack([np.linspace(0, 10, 40), np.linspace(5, 6, 40)], 1)[19:21],
-                               atol=1e-6)
+    np.testing.assert_allclose(
+        y2[19:21, 0], np.stack([np.linspace(0, 10, 40), np.linspace(5, 6, 40)], 1)[19:21], atol=1e-6
+    )
 
 
 # -- One-Euro --------------------------------------------------------------------------------
@@ -209,9 +220,19 @@ def _track(xy: np.ndarray, vis: np.ndarray, fps: float = FS, swap: np.ndarray | 
     z[:, list(L.LEG["right"])] = 0.1  # right leg farther
     if swap is not None:
         xy, vis, z = (swap_leg_columns(a, swap) for a in (xy, vis, z))
-    return PoseTrack(t=np.arange(T) / fps, xy=xy.astype(np.float32), z=z, visibility=vis.astype(np.float32),
-                     presence=np.ones((T, 33), np.float32), world=np.full((T, 33, 3), np.nan, np.float32),
-                     n_people=np.ones(T, np.int8), width=640, height=1000, fps=fps, model="full")
+    return PoseTrack(
+        t=np.arange(T) / fps,
+        xy=xy.astype(np.float32),
+        z=z,
+        visibility=vis.astype(np.float32),
+        presence=np.ones((T, 33), np.float32),
+        world=np.full((T, 33, 3), np.nan, np.float32),
+        n_people=np.ones(T, np.int8),
+        width=640,
+        height=1000,
+        fps=fps,
+        model="full",
+    )
 
 
 def test_clean_track_shapes_and_flags():
@@ -261,7 +282,7 @@ def test_clean_track_empty_and_all_missing():
 
 
 def test_hampel_in_blocks_equals_one_pass(monkeypatch):
-    import analyzer.filtering as F
+    import analyzer.clean.filters as F
 
     rng = np.random.default_rng(3)
     x = rng.normal(size=(1000, 4, 2))
@@ -284,19 +305,20 @@ def _legs_swapped_in_runs(xy: np.ndarray, rng, n_runs: int) -> np.ndarray:
     for _ in range(n_runs):
         a = int(rng.integers(0, T))
         rows = np.zeros(T, bool)
-        rows[a:a + int(rng.integers(1, 40))] = True
+        rows[a : a + int(rng.integers(1, 40))] = True
         xy = swap_leg_columns(xy, rows)
     return xy
 
 
 @pytest.mark.parametrize("window", [3, 5, 7, 11])
 def test_hampel_equals_nanmedian_reference(monkeypatch, window):
-    import analyzer.filtering as F
     from reference_impl import hampel_ref
+
+    import analyzer.clean.filters as F
 
     rng = np.random.default_rng(window)
     monkeypatch.setattr(F, "_HAMPEL_BLOCK", 37)  # many block boundaries
-    for trial in range(20):
+    for _trial in range(20):
         T = int(rng.integers(1, 200))
         x = np.cumsum(rng.normal(0, 3, (T, 5, 2)), axis=0)
         x[rng.random(x.shape) < rng.uniform(0, 0.6)] = np.nan
@@ -341,6 +363,6 @@ def test_butter_lowpass_equals_run_by_run_reference():
     for k in range(33):  # shared and individual gaps, some shorter than the filter's padding
         for _ in range(int(rng.integers(0, 6))):
             a = int(rng.integers(0, 600))
-            x[a:a + int(rng.integers(1, 30)), k if k % 3 else slice(0, 33, 3)] = np.nan
+            x[a : a + int(rng.integers(1, 30)), k if k % 3 else slice(0, 33, 3)] = np.nan
     for fs in (30.0, 60.0):
         np.testing.assert_array_equal(butter_lowpass(x, fs, 6.0), butter_lowpass_ref(x, fs, 6.0))

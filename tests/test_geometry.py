@@ -1,4 +1,5 @@
 """Geometry helpers against hand-computed cases (pixels, y down, degrees)."""
+
 from __future__ import annotations
 
 import warnings

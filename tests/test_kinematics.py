@@ -1,4 +1,5 @@
 """frame_kinematics on synthetic side-view figures built from chosen angles."""
+
 from __future__ import annotations
 
 import types

@@ -1,20 +1,25 @@
 """Live coaching engine (analyzer.live) on synthetic landmark streams — no camera, no model."""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from synthetic_tracks import hinge_kin, make_track, squat_kin
 
 from analyzer import landmarks as L
-from analyzer.live import LiveCoach, LiveSettings, RepCounter, SETUP_MESSAGES, load_cues, setup_check
-
-from synthetic_tracks import hinge_kin, make_track, squat_kin
+from analyzer.live import (
+    SETUP_MESSAGES,
+    LiveCoach,
+    LiveSettings,
+    RepCounter,
+    setup_check,
+)
 
 
 def _feed(coach: LiveCoach, track, every: int = 1):
     states = []
     for i in range(0, len(track), every):
-        coach.process_pose(track.xy[i], track.visibility[i], float(track.t[i]), track.width, track.height,
-                           z=track.z[i])
+        coach.process_pose(track.xy[i], track.visibility[i], float(track.t[i]), track.width, track.height, z=track.z[i])
         states.append(coach.snapshot())
     return states
 
@@ -123,10 +128,19 @@ def test_rep_counter_ignores_small_sway_and_needs_depth():
     assert kind == "squat" and smax == pytest.approx(0.4, abs=0.01) and t0 < tb < t1
 
 
-def test_cues_come_from_the_cue_library():
-    cues = load_cues()
-    assert cues["hinge"].startswith("Push your butt straight back")
-    assert "deeper" in cues["depth"]
+def test_live_cues_are_the_offline_rules_cues():
+    """A rep's cue is the cue of the first [live] rule that fires on it, from the one cue library."""
+    from analyzer.rules import load_rules
+
+    rs = load_rules()
+    coach = LiveCoach(LiveSettings(exercise="squat", check="side"))
+    assert coach.rules.live == rs.live and rs.live["side"][0] == "hinge_back_first"
+    track = make_track(squat_kin(n_reps=2), "side", 1)
+    _feed(coach, track)
+    reps = coach.snapshot().reps
+    texts = {rs.cues.cue_text("keep_going")} | {rule.cue for rule in rs.rules}
+    assert reps and all(r.cue in texts for r in reps)
+    assert all(r.metrics.get("knee_flexion_peak", 0) > 60 for r in reps)  # the offline metric, on one rep
 
 
 def test_overlay_draws_banner_and_returns_same_size():

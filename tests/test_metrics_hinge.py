@@ -1,11 +1,12 @@
 """Hinge timing and back-contour proxy (spec §B–C) on synthetic hinges, with and without masks."""
+
 import numpy as np
 import pytest
-
-from analyzer.context import detect_context
-from analyzer.metrics import compute_metrics
-from analyzer.metrics.hinge import back_contour
 from synthetic_tracks import hinge_kin, make_clean
+
+from analyzer.context.detect import detect_context
+from analyzer.metrics import compute_metrics
+from analyzer.metrics.back_outline import back_contour
 
 
 def run(kin, masks, direction=1):
@@ -100,8 +101,9 @@ def _same(a: np.ndarray, b: np.ndarray, atol: float = 1e-9) -> None:
 
 @pytest.mark.parametrize("direction", [1, -1])
 def test_contour_series_equals_back_contour_per_frame(lumbar_clean, monkeypatch, direction):
-    import analyzer.metrics.hinge as H
     from reference_impl import contour_series_ref
+
+    import analyzer.metrics.back_outline as H
 
     monkeypatch.setattr(H, "_BLOCK", 50)  # several blocks, decoded ahead by the helper thread
     lcp, sig = H.contour_series(lumbar_clean, direction)
@@ -117,9 +119,9 @@ def test_contour_series_equals_back_contour_per_frame(lumbar_clean, monkeypatch,
 
 def test_back_contours_any_mask_width_and_store(lumbar_clean):
     """Masks whose width is not a whole number of bytes, missing masks, and a store read only via get()."""
-    from analyzer import segment as S
-    from analyzer.metrics.hinge import back_contours
-    from analyzer.pose import MaskStore
+    from analyzer.context import reps as S
+    from analyzer.metrics.back_outline import back_contours
+    from analyzer.track.masks import MaskStore
 
     st = lumbar_clean.masks
     T = len(lumbar_clean)
@@ -148,15 +150,18 @@ def test_hinge_metrics_same_as_with_contour_on_every_frame(lumbar_first, hip_fir
     """The contour is computed only on the frames the metrics read; the results are those of every frame."""
     import dataclasses
 
-    import analyzer.metrics.hinge as H
-    from analyzer.filtering import clean_track
-    from analyzer.pose import MaskStore
-    from analyzer.types import clean_json
     from synthetic_tracks import make_track
+
+    import analyzer.metrics.hinge as H
+    from analyzer.clean.track import clean_track
+    from analyzer.track.masks import MaskStore
+    from analyzer.types import clean_json
 
     tr = make_track(lumbar_first if which != "hip" else hip_first, "side", 1, masks=True)
     if which == "blank":  # masks present but empty: no outline anywhere
-        tr = dataclasses.replace(tr, masks=MaskStore(tr.masks.shape, np.zeros((len(tr), tr.masks.nbytes_row), np.uint8)))
+        tr = dataclasses.replace(
+            tr, masks=MaskStore(tr.masks.shape, np.zeros((len(tr), tr.masks.nbytes_row), np.uint8))
+        )
     c = clean_track(tr)
     ctx = detect_context(c)
     fast = compute_metrics(c, ctx)
@@ -175,8 +180,9 @@ def test_hinge_metrics_same_as_with_contour_on_every_frame(lumbar_first, hip_fir
 
 
 def test_onset_equals_frame_by_frame_scan():
-    from analyzer.metrics.hinge import onset
     from reference_impl import onset_ref
+
+    from analyzer.metrics.hinge import onset
 
     rng = np.random.default_rng(11)
     hits = 0
@@ -194,7 +200,7 @@ def test_onset_equals_frame_by_frame_scan():
 
 
 def test_contour_found_scans_the_frames_not_yet_computed(lumbar_clean):
-    from analyzer.metrics.hinge import _contour_found
+    from analyzer.metrics.back_outline import _contour_found
 
     T = len(lumbar_clean)
     none = np.full(T, np.nan)

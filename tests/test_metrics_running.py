@@ -1,9 +1,10 @@
 """Running metrics on a synthetic 170 spm treadmill run."""
-import pytest
 
-from analyzer.context import detect_context
-from analyzer.metrics import compute_metrics
+import pytest
 from synthetic_tracks import make_clean, running_kin
+
+from analyzer.context.detect import detect_context
+from analyzer.metrics import compute_metrics
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,11 @@
 """Squat/deadlift sagittal metrics (spec §D) and view validity on synthetic squats."""
-import pytest
 
-from analyzer.context import detect_context
-from analyzer.metrics import compute_metrics
-from analyzer.metrics.squat import SAGITTAL_IDS
+import pytest
 from synthetic_tracks import make_clean, squat_kin
+
+from analyzer.context.detect import detect_context
+from analyzer.metrics import compute_metrics
+from analyzer.metrics.squat_sagittal import SAGITTAL_IDS
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,12 @@
 """Knee-in metrics (spec §A) from synthetic front/back/side squats."""
-import pytest
 
-from analyzer.context import detect_context
+import pytest
+from synthetic_tracks import make_clean, squat_kin
+
+from analyzer.context.detect import detect_context
 from analyzer.metrics import compute_metrics
 from analyzer.metrics.valgus import IDS
 from analyzer.types import NOT_MEASURABLE_FROM_VIEW
-from synthetic_tracks import make_clean, squat_kin
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,6 @@
-"""The half-size model input (analyzer.pose.use_half_size): when it is used, and that it keeps the
+"""The half-size model input (analyzer.track.settings.use_half_size): when it is used, and that it keeps the
 landmarks where full-size input puts them, against the renderer's ground truth."""
+
 from __future__ import annotations
 
 import json
@@ -7,13 +8,18 @@ import json
 import cv2
 import numpy as np
 import pytest
+from conftest import sample
 
 from analyzer import landmarks as L
-from analyzer.pose import HALF_MIN_SIDE, PoseSettings, subject_reach, use_half_size
-from analyzer.pose_pass import pose_pass
-from analyzer.video import FileSource, H264Writer, probe
-
-from conftest import sample
+from analyzer.capture.video import FileSource, probe
+from analyzer.capture.writer import H264Writer
+from analyzer.track.pose_pass import pose_pass
+from analyzer.track.settings import (
+    HALF_MIN_SIDE,
+    PoseSettings,
+    subject_reach,
+    use_half_size,
+)
 
 
 def test_half_size_needs_a_large_even_frame_and_a_large_subject():
@@ -89,8 +95,17 @@ def test_cli_reports_the_model_input_and_can_keep_it_full_size(upscaled, model_p
     video, _ = upscaled
     shares = []
     for flag in ([], ["--full-size-model-input"]):
-        r = cli("analyze", video, "--out", tmp_path / f"out{len(flag)}", "--quiet", "--no-video", "--no-cache", "--json",
-                *flag)
+        r = cli(
+            "analyze",
+            video,
+            "--out",
+            tmp_path / f"out{len(flag)}",
+            "--quiet",
+            "--no-video",
+            "--no-cache",
+            "--json",
+            *flag,
+        )
         assert r.returncode == 0, r.stderr
         run = json.loads(r.stdout)["run"]["model_input"]
         assert run["max_side_px"] == 1280

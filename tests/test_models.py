@@ -1,4 +1,5 @@
 """Model resolution, verification and download (against a local HTTP server)."""
+
 from __future__ import annotations
 
 import http.server
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from analyzer import models
+from analyzer.capture import models
 from analyzer.errors import ModelDownloadError, ModelInvalidError, ModelNotFoundError
 
 

@@ -1,12 +1,15 @@
 """One tracked pose plus a periodic people count (PoseSettings.adaptive), on real frames and the real model."""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
 from analyzer import landmarks as L
-from analyzer.pose import PoseEstimator, PoseSettings, TrackBuilder, TrackRecorder
-from analyzer.video import FileSource
+from analyzer.capture.video import FileSource
+from analyzer.track.estimator import PoseEstimator
+from analyzer.track.recorder import TrackBuilder, TrackRecorder
+from analyzer.track.settings import PoseSettings
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +41,7 @@ def _record(frames, settings, *, recorder=True):
 
 
 def _model():
-    from analyzer import models
+    from analyzer.capture import models
 
     return models.resolve("full", download=False)
 
@@ -84,7 +87,7 @@ def test_a_bystander_who_walks_in_is_noticed_at_a_fixed_frame_whatever_the_threa
             nxt = t[i] + 0.5
     first = next(i for i in checks if i >= appear)
     assert est_bg.escalated_at == est_in.escalated_at == first + PoseEstimator.CHECK_LAG
-    assert int(bg.n_people[:appear].max()) == 1 and int(bg.n_people[est_bg.escalated_at:].max()) == 2
+    assert int(bg.n_people[:appear].max()) == 1 and int(bg.n_people[est_bg.escalated_at :].max()) == 2
     assert np.array_equal(bg.xy, inline.xy, equal_nan=True), "thread timing must not change the result"
     hip_x = np.nanmean(bg.xy[:, [L.L_HIP, L.R_HIP], 0], axis=1)
     assert np.nanmax(hip_x) < clip[0][0].shape[1] / 2, "the subject must stay the person who was there first"

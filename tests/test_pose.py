@@ -1,13 +1,17 @@
 """The real pose model on real frames: detection, PoseTrack io, cache, rotation."""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
 from analyzer import landmarks as L
-from analyzer.pose import PoseEstimator, PoseSettings, PoseTrack, TrackBuilder
-from analyzer.video import FileSource, probe, write_rotated_copy
-
+from analyzer.capture.video import FileSource, probe
+from analyzer.capture.writer import write_rotated_copy
+from analyzer.track.data import PoseTrack
+from analyzer.track.estimator import PoseEstimator
+from analyzer.track.recorder import TrackBuilder
+from analyzer.track.settings import PoseSettings
 
 
 @pytest.fixture(scope="module")

@@ -1,14 +1,16 @@
 """The decoding pass (analyzer.pose_pass): the track, the overlay video, the overlay-only pass of a
 cache hit, and the mask shrink it runs per frame."""
+
 from __future__ import annotations
 
 import av
 import numpy as np
 import pytest
 
-from analyzer.pose import PoseSettings, small_mask, small_mask_shape
-from analyzer.pose_pass import overlay_pass, pose_pass
-from analyzer.video import FileSource, probe
+from analyzer.capture.video import FileSource, probe
+from analyzer.track.masks import small_mask, small_mask_shape
+from analyzer.track.pose_pass import overlay_pass, pose_pass
+from analyzer.track.settings import PoseSettings
 
 
 @pytest.fixture(scope="module")
@@ -16,8 +18,9 @@ def first_pass(side_sample, model_path, tmp_path_factory):
     info = probe(side_sample)
     progress: list[int] = []
     out = tmp_path_factory.mktemp("pass") / "annotated.mp4"
-    track, warnings = pose_pass(side_sample, info, model_path, PoseSettings(), video_out=out,
-                                progress=lambda d, t: progress.append(d), sha="x")
+    track, warnings = pose_pass(
+        side_sample, info, model_path, PoseSettings(), video_out=out, progress=lambda d, t: progress.append(d), sha="x"
+    )
     return info, track, warnings, progress, out
 
 

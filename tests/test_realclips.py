@@ -4,6 +4,7 @@ Agreement may rise, never fall below the figure committed in docs/realclips.json
 ``hinge-analyzer bench realclips`` when it rises). Skips cleanly where the shared folder is absent.
 Landmarks and reports are cached by content hash, so only the first run pays the pose passes.
 """
+
 from __future__ import annotations
 
 import json

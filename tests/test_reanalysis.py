@@ -4,18 +4,32 @@ The array versions of the leg-swap fix, Hampel filter, Butterworth runs, back co
 writer are compared with the frame-by-frame versions in ``reference_impl.py`` on the track of a
 bundled side-view clip (masks included), also tiled to a longer clip. Needs the pose model.
 """
+
 from __future__ import annotations
 
 import dataclasses
 
 import numpy as np
 import pytest
+from reference_impl import (
+    butter_lowpass_ref,
+    contour_series_ref,
+    fix_leg_swaps_ref,
+    hampel_ref,
+    kinematics_csv_ref,
+)
 
-from analyzer.filtering import butter_lowpass, clean_track, fill_short_gaps, fix_leg_swaps, hampel, swap_leg_columns
-from analyzer.pose import MaskStore, PoseTrack
+from analyzer.clean.filters import (
+    butter_lowpass,
+    fill_short_gaps,
+    fix_leg_swaps,
+    hampel,
+    swap_leg_columns,
+)
+from analyzer.clean.track import clean_track
+from analyzer.track.data import PoseTrack
+from analyzer.track.masks import MaskStore
 from analyzer.types import clean_json
-from reference_impl import (butter_lowpass_ref, contour_series_ref, fix_leg_swaps_ref, hampel_ref,
-                            kinematics_csv_ref)
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +50,7 @@ def tiled(track: PoseTrack, n: int) -> PoseTrack:
     if track.masks is not None:
         data, off = track.masks.to_arrays()
         buf = data.tobytes()
-        masks = MaskStore(track.masks.shape, packed=[buf[off[i]:off[i + 1]] for i in idx])
+        masks = MaskStore(track.masks.shape, packed=[buf[off[i] : off[i + 1]] for i in idx])
     arrays = {f: getattr(track, f)[idx] for f in ("xy", "z", "visibility", "presence", "world", "n_people")}
     return dataclasses.replace(track, t=np.arange(n) / track.fps, masks=masks, **arrays)
 
@@ -60,7 +74,7 @@ def test_cleaning_steps_equal_reference(analysis):
         for _ in range(n_swaps):
             rows = np.zeros(len(x), bool)
             s = int(rng.integers(0, len(x)))
-            rows[s:s + int(rng.integers(1, 30))] = True
+            rows[s : s + int(rng.integers(1, 30))] = True
             x = swap_leg_columns(x, rows)
         f, sf = fix_leg_swaps(x, tr.t)
         g, sg = fix_leg_swaps_ref(x, tr.t)
@@ -73,7 +87,7 @@ def test_cleaning_steps_equal_reference(analysis):
 
 @pytest.mark.parametrize("direction", [1, -1])
 def test_back_contour_equals_reference(analysis, direction):
-    from analyzer.metrics.hinge import contour_series
+    from analyzer.metrics.back_outline import contour_series
 
     lcp, sig = contour_series(analysis.clean, direction)
     ref_lcp, ref_sig = contour_series_ref(analysis.clean, direction)
@@ -87,7 +101,7 @@ def test_back_contour_equals_reference(analysis, direction):
 @pytest.mark.parametrize("n_frames", [None, 1500])
 def test_hinge_metrics_equal_contour_on_every_frame(analysis, monkeypatch, n_frames):
     import analyzer.metrics.hinge as H
-    from analyzer.context import detect_context
+    from analyzer.context.detect import detect_context
     from analyzer.metrics import compute_metrics
 
     c = analysis.clean if n_frames is None else clean_track(tiled(analysis.track, n_frames))

@@ -1,4 +1,5 @@
 """Report: JSON (schema-valid, no NaN), Markdown/HTML content, drills, top findings."""
+
 from __future__ import annotations
 
 import json
@@ -9,28 +10,70 @@ import jsonschema
 import numpy as np
 import pytest
 
-from analyzer.report import SCHEMA_PATH, SCHEMA_VERSION, build_report, evidence_line, top_findings, validate_report_dict
-from analyzer.rules import evaluate
+from analyzer.capture.video import VideoInfo
+from analyzer.report.model import SCHEMA_VERSION, build_report, report_schema, validate_report_dict
+from analyzer.report.render import to_html, to_markdown
+from analyzer.report.text import evidence_line, top_findings
+from analyzer.rules import evaluate_detailed, with_symptoms
 from analyzer.types import Context, MetricSet, MetricValue, Rep, SetupIssue
-from analyzer.video import VideoInfo
 
 SAFETY_FRAGMENT = "neurological symptoms (e.g., radiating numbness or weakness)"
 
 
 def _reps(n=3):
-    return [Rep(index=i + 1, start=i * 60, bottom=i * 60 + 30, end=i * 60 + 59, t_start=i * 2.0, t_bottom=i * 2.0 + 1.0,
-                t_end=i * 2.0 + 1.97) for i in range(n)]
+    return [
+        Rep(
+            index=i + 1,
+            start=i * 60,
+            bottom=i * 60 + 30,
+            end=i * 60 + 59,
+            t_start=i * 2.0,
+            t_bottom=i * 2.0 + 1.0,
+            t_end=i * 2.0 + 1.97,
+        )
+        for i in range(n)
+    ]
 
 
 def front_squat():
-    ctx = Context(view="front", view_confidence=0.95, direction=0, near_side=None, exercise="squat", reps=_reps(),
-                  baseline=(0, 30), setup_issues=[SetupIssue("camera_not_level", "Level the camera.", "warning")],
-                  facing_camera=True)
+    ctx = Context(
+        view="front",
+        view_confidence=0.95,
+        direction=0,
+        near_side=None,
+        exercise="squat",
+        reps=_reps(),
+        baseline=(0, 30),
+        setup_issues=[SetupIssue("camera_not_level", "Level the camera.", "warning")],
+        facing_camera=True,
+    )
     ms = MetricSet()
-    ms.add(MetricValue("fppa_left", "Knee-in angle (FPPA), left", "deg", 17.5, [17.0, 17.5, 18.0], [30, None, 150],
-                       [1.0, None, 5.0], confidence=0.6, band=6.0, extra={"peak": np.float32(18.0), "bad": float("inf")}))
-    ms.add(MetricValue("fppa_right", "Knee-in angle (FPPA), right", "deg", 13.0, [13.0, 12.5, 13.5], [30, 90, 150],
-                       [1.0, 3.0, 5.0], band=6.0))
+    ms.add(
+        MetricValue(
+            "fppa_left",
+            "Knee-in angle (FPPA), left",
+            "deg",
+            17.5,
+            [17.0, 17.5, 18.0],
+            [30, None, 150],
+            [1.0, None, 5.0],
+            confidence=0.6,
+            band=6.0,
+            extra={"peak": np.float32(18.0), "bad": float("inf")},
+        )
+    )
+    ms.add(
+        MetricValue(
+            "fppa_right",
+            "Knee-in angle (FPPA), right",
+            "deg",
+            13.0,
+            [13.0, 12.5, 13.5],
+            [30, 90, 150],
+            [1.0, 3.0, 5.0],
+            band=6.0,
+        )
+    )
     ms.add(MetricValue("kasr", "Knee/ankle separation", "ratio", float("nan"), [0.9, float("nan"), None]))
     ms.add(MetricValue("lateral_shift", "Hip shift at bottom", "hip width", 0.0, [0.01, -0.02, 0.03]))
     ms.add(MetricValue.not_measurable("lcp_delta", "Low-back posture (proxy)", "ratio"))
@@ -40,26 +83,35 @@ def front_squat():
 
 
 def fake_track_clean():
-    track = type("T", (), {"__len__": lambda self: 4, "detection_rate": 0.93,
-                           "n_people": np.array([1, 1, 2, 1], dtype=np.int8)})()
-    clean = SimpleNamespace(gaps=[SimpleNamespace(landmark=25, t0=1.0, t1=1.5)], swapped=np.array([False, True, True, False]),
-                            cutoff_hz=6.0)
+    track = type(
+        "T", (), {"__len__": lambda self: 4, "detection_rate": 0.93, "n_people": np.array([1, 1, 2, 1], dtype=np.int8)}
+    )()
+    clean = SimpleNamespace(
+        gaps=[SimpleNamespace(landmark=25, t0=1.0, t1=1.5)], swapped=np.array([False, True, True, False]), cutoff_hz=6.0
+    )
     return track, clean
 
 
 def make_report(symptoms=None):
     ctx, ms = front_squat()
-    findings = evaluate(ms, ctx)
+    evaluation = with_symptoms(evaluate_detailed(ms, ctx), symptoms)
     info = VideoInfo("/x/clip <1>.mp4", "h264", 1080, 1920, 30.0, 6.0, 180, 90)
     track, clean = fake_track_clean()
-    return build_report(info=info, track=track, clean=clean, context=ctx, metrics=ms, findings=findings,
-                        run={"model": "full", "timings_s": {"pose": 1.5}}, symptom_answers=symptoms)
+    return build_report(
+        info=info,
+        track=track,
+        clean=clean,
+        context=ctx,
+        metrics=ms,
+        evaluation=evaluation,
+        run={"model": "full", "timings_s": {"pose": 1.5}},
+    )
 
 
 def test_json_validates_against_schema_and_has_no_nan():
     rep = make_report(symptoms={"worse_after_sitting": True})
     d = rep.to_dict()
-    schema = json.loads(SCHEMA_PATH.read_text())
+    schema = report_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.Draft202012Validator(schema).validate(d)
     validate_report_dict(d)
@@ -107,7 +159,7 @@ def test_findings_order_and_content_in_report():
 
 def test_markdown_has_safety_note_evidence_and_not_measurable():
     rep = make_report()
-    md = rep.to_markdown()
+    md = to_markdown(rep)
     assert SAFETY_FRAGMENT in md and "## Safety note" in md
     assert "This is coaching, not a diagnosis." in md
     for f in rep.findings:
@@ -118,7 +170,9 @@ def test_markdown_has_safety_note_evidence_and_not_measurable():
     left = next(f for f in rep.findings if f.rule_id == "valgus_fppa:fppa_left")
     ev = evidence_line(left, rep.metrics.get("fppa_left"))
     assert "Knee-in angle (FPPA), left = 17.5 deg (±6 deg) vs red threshold >= 16 deg" in ev
-    assert "reps 1, 2, 3" in ev and "1.00 s, 3.00 s, 5.00 s" in ev  # rep 2 time from the rep's bottom and "confidence 0.60" in ev
+    assert (
+        "reps 1, 2, 3" in ev and "1.00 s, 3.00 s, 5.00 s" in ev
+    )  # rep 2 time from the rep's bottom and "confidence 0.60" in ev
     assert "## Not measurable from this view" in md and "Low-back posture (proxy)" in md
     assert "not measurable from this view" in md
     assert "## Per rep" in md and "| rep |" in md
@@ -132,7 +186,7 @@ def test_drills_are_deduplicated_across_findings():
     thrust = next(d for d in rep.drills if d["name"] == "Banded hip thrust hold")
     assert set(thrust["for_findings"]) == {"valgus_fppa:fppa_left", "valgus_fppa:fppa_right"}
     assert "3 sets × 8 reps" in thrust["dose"]
-    md = rep.to_markdown()
+    md = to_markdown(rep)
     assert md.count("**Banded hip thrust hold**") == 1
 
 
@@ -141,15 +195,15 @@ def test_symptom_answers_bring_the_glide_with_not_a_diagnosis():
     nerves = [f for f in rep.findings if f.category == "nerves"]
     assert len(nerves) == 1 and "not a diagnosis" in nerves[0].why.lower()
     assert any(d["name"].startswith("Seated neural glide") for d in rep.drills)
-    assert "From your answers to the symptom check" in rep.to_markdown()
+    assert "From your answers to the symptom check" in to_markdown(rep)
     assert not any(d["name"].startswith("Seated neural glide") for d in make_report().drills)
 
 
 def test_html_is_self_contained_and_escaped():
     ctx, ms = front_squat()
     ctx.setup_issues = [SetupIssue("x", "<script>alert(1)</script>", "warning")]
-    rep = build_report(context=ctx, metrics=ms, findings=evaluate(ms, ctx), info={"path": "a&b.mp4"})
-    h = rep.to_html()
+    rep = build_report(context=ctx, metrics=ms, evaluation=evaluate_detailed(ms, ctx), info={"path": "a&b.mp4"})
+    h = to_html(rep)
     assert "<script>" not in h and "&lt;script&gt;" in h
     assert "a&amp;b.mp4" in h
     assert "http://" not in h and "https://" not in h and "<link" not in h
@@ -158,28 +212,28 @@ def test_html_is_self_contained_and_escaped():
 
 def test_top_findings_puts_faults_first_and_skips_setup():
     rep = make_report()
-    lines = top_findings(rep, 3)
+    lines = top_findings(rep.findings, 3)
     assert len(lines) == 3
     assert lines[0].startswith("[RED] Knee moved inward") and "Press the outer edge" in lines[0]
     assert lines[1].startswith("[AMBER] Knee moved inward")
     assert lines[2].startswith("[OK] Even weight between feet")  # positives after faults
-    assert not any("Level the camera" in ln for ln in top_findings(rep, 10))
-    assert top_findings(rep, 1) == lines[:1]
+    assert not any("Level the camera" in ln for ln in top_findings(rep.findings, 10))
+    assert top_findings(rep.findings, 1) == lines[:1]
 
 
 def test_report_without_track_or_findings_is_valid():
     ctx = Context(view="side", view_confidence=0.2, direction=1, near_side="left", exercise="unknown")
-    rep = build_report(context=ctx, metrics=MetricSet(), findings=[])
+    rep = build_report(context=ctx, metrics=MetricSet(), evaluation=evaluate_detailed(MetricSet(), ctx))
     d = rep.to_dict()
     validate_report_dict(d)
     assert d["findings"] == [] and d["per_rep"] == []
-    assert "Nothing to flag" in rep.to_markdown()
+    assert "Nothing to flag" in to_markdown(rep)
     assert math.isfinite(json.loads(rep.to_json())["context"]["view_confidence"])
 
 
 def test_running_report_mentions_weekly_volume_note():
     ev = []
     ctx = Context(view="side", view_confidence=0.9, direction=1, near_side="left", exercise="running", gait_events=ev)
-    rep = build_report(context=ctx, metrics=MetricSet(), findings=[])
+    rep = build_report(context=ctx, metrics=MetricSet(), evaluation=evaluate_detailed(MetricSet(), ctx))
     assert any(">15%" in n for n in rep.notes)
     assert not any(">15%" in n for n in make_report().notes)

@@ -1,4 +1,5 @@
 """Rules engine, rules/cue files, and the symptom check — on hand-built MetricSets and Contexts."""
+
 from __future__ import annotations
 
 import re
@@ -7,29 +8,42 @@ from pathlib import Path
 import pytest
 
 from analyzer.errors import RulesFileError
+from analyzer.metrics.registry import METRICS as KNOWN_METRICS
 from analyzer.rules import (
     CATEGORIES,
     DEFAULT_CUES,
     DEFAULT_RULES,
-    KNOWN_METRICS,
     QUESTIONS,
     evaluate,
     evaluate_detailed,
     load_rules,
     sort_findings,
     symptom_check,
+    with_symptoms,
 )
-from analyzer.types import NOT_MEASURABLE_FROM_VIEW, Context, Finding, GaitEvent, MetricSet, MetricValue, Rep, SetupIssue
+from analyzer.types import (
+    NOT_MEASURABLE_FROM_VIEW,
+    Context,
+    Finding,
+    GaitEvent,
+    MetricSet,
+    MetricValue,
+    Rep,
+    SetupIssue,
+)
 
-HINGE_CUE = "Push your butt straight back, like closing a car door with your glutes — keep your chest proud, spine neutral."
+HINGE_CUE = (
+    "Push your butt straight back, like closing a car door with your glutes — keep your chest proud, spine neutral."
+)
 HINGE_CHECK = "If your lumbar curve disappears before your hips move, you're hinging incorrectly."
 VALGUS_CUE = "Press the outer edge of your foot into the floor."
 CROSSOVER_CUE = "Land with your heel slightly outside your midline, then roll smoothly to the big toe."
 PUBIC_CUE = "Imagine sliding your pubic bone up toward your ribs — not tucking your tailbone."
 SAFETY_FRAGMENT = "neurological symptoms (e.g., radiating numbness or weakness)"
 
-BRIEF_METRICS = """lcp_delta sacral_tangent_delta trunk_angle_bottom hip_trunk_angle_bottom hinge_lag_ms hinge_early_ratio
-hinge_back_first_fraction fppa_left fppa_right fppa_delta_left fppa_delta_right nksd kasr mkd_left mkd_right
+BRIEF_METRICS = """lcp_delta sacral_tangent_delta trunk_angle_bottom hip_trunk_angle_bottom hinge_lag_ms
+hinge_early_ratio hinge_back_first_fraction fppa_left fppa_right fppa_delta_left fppa_delta_right nksd kasr
+mkd_left mkd_right
 knee_flexion_peak hip_flexion_peak shank_angle_bottom trunk_shank_diff_bottom depth_angle knee_travel heel_lift
 bar_path_offset lateral_shift cadence_spm overstride tibia_angle_ic knee_flexion_ic strike_angle pelvic_drop_deg
 pelvic_drop_asymmetry step_width trunk_lean vertical_oscillation rep_count""".split()
@@ -40,22 +54,39 @@ def reps(n: int, fps: float = 30.0) -> list[Rep]:
     out = []
     for i in range(n):
         s = i * 60
-        out.append(Rep(index=i + 1, start=s, bottom=s + 30, end=s + 59, t_start=s / fps, t_bottom=(s + 30) / fps,
-                       t_end=(s + 59) / fps))
+        out.append(
+            Rep(
+                index=i + 1,
+                start=s,
+                bottom=s + 30,
+                end=s + 59,
+                t_start=s / fps,
+                t_bottom=(s + 30) / fps,
+                t_end=(s + 59) / fps,
+            )
+        )
     return out
 
 
 def ctx(view="side", exercise="deadlift", n_reps=3, **kw) -> Context:
-    return Context(view=view, view_confidence=0.9, direction=1 if view == "side" else 0,
-                   near_side="left" if view == "side" else None, exercise=exercise, reps=reps(n_reps), **kw)
+    return Context(
+        view=view,
+        view_confidence=0.9,
+        direction=1 if view == "side" else 0,
+        near_side="left" if view == "side" else None,
+        exercise=exercise,
+        reps=reps(n_reps),
+        **kw,
+    )
 
 
 def mv(id: str, value, per_rep=None, unit="deg", **kw) -> MetricValue:
     per_rep = list(per_rep or [])
     frames = kw.pop("frames", [30 + 60 * i for i in range(len(per_rep))])
     times = kw.pop("times", [(30 + 60 * i) / 30.0 for i in range(len(per_rep))])
-    return MetricValue(id=id, label=id.replace("_", " "), unit=unit, value=value, per_rep=per_rep, frames=frames,
-                       times=times, **kw)
+    return MetricValue(
+        id=id, label=id.replace("_", " "), unit=unit, value=value, per_rep=per_rep, frames=frames, times=times, **kw
+    )
 
 
 def mset(*values: MetricValue) -> MetricSet:
@@ -72,8 +103,15 @@ def ids(findings: list[Finding]) -> list[str]:
 # ------------------------------------------------------------------------------------- hinge
 def back_first_metrics(method="contour") -> MetricSet:
     return mset(
-        mv("hinge_back_first_fraction", 1.0, [1.0, 1.0, 1.0], unit="fraction",
-           extra={"n_reps": 3, "flagged_reps": [1, 2, 3], "method": method}, confidence=0.7, proxy=method == "contour"),
+        mv(
+            "hinge_back_first_fraction",
+            1.0,
+            [1.0, 1.0, 1.0],
+            unit="fraction",
+            extra={"n_reps": 3, "flagged_reps": [1, 2, 3], "method": method},
+            confidence=0.7,
+            proxy=method == "contour",
+        ),
         mv("hinge_lag_ms", -180.0, [-150.0, -200.0, -190.0], unit="ms", extra={"method": method}),
     )
 
@@ -118,7 +156,13 @@ def test_hip_first_hinge_is_a_positive_finding_and_no_fault():
 
 def test_a_back_first_rep_blocks_the_positive_finding():
     ms = mset(
-        mv("hinge_back_first_fraction", 1 / 3, [1.0, 0.0, 0.0], unit="fraction", extra={"n_reps": 3, "flagged_reps": [1]}),
+        mv(
+            "hinge_back_first_fraction",
+            1 / 3,
+            [1.0, 0.0, 0.0],
+            unit="fraction",
+            extra={"n_reps": 3, "flagged_reps": [1]},
+        ),
         mv("hinge_lag_ms", -20.0, [-250.0, 90.0, 100.0], unit="ms"),
     )
     assert "hinge_hips_led" not in ids(evaluate(ms, ctx()))
@@ -126,15 +170,28 @@ def test_a_back_first_rep_blocks_the_positive_finding():
 
 def test_rep_count_comes_from_the_metric_when_given():
     # 3 reps, one without a hip onset (not rated): 2 of 2 rated reps were back-first
-    ms = mset(mv("hinge_back_first_fraction", 1.0, [1.0, 1.0, 0.0], unit="fraction",
-                 extra={"n_reps": 2, "flagged_reps": [1, 2], "method": "trunk"}))
+    ms = mset(
+        mv(
+            "hinge_back_first_fraction",
+            1.0,
+            [1.0, 1.0, 0.0],
+            unit="fraction",
+            extra={"n_reps": 2, "flagged_reps": [1, 2], "method": "trunk"},
+        )
+    )
     f = next(f for f in evaluate(ms, ctx()) if f.rule_id == "hinge_back_first")
     assert "2 of 2" in f.title and f.reps == [1, 2]
 
 
 def test_one_back_first_rep_of_three_is_neither_fault_nor_positive():
     ms = mset(
-        mv("hinge_back_first_fraction", 1 / 3, [1.0, 0.0, 0.0], unit="fraction", extra={"n_reps": 3, "flagged_reps": [1]}),
+        mv(
+            "hinge_back_first_fraction",
+            1 / 3,
+            [1.0, 0.0, 0.0],
+            unit="fraction",
+            extra={"n_reps": 3, "flagged_reps": [1]},
+        ),
         mv("hinge_lag_ms", 10.0, [-150.0, 80.0, 100.0], unit="ms"),
     )
     fs = evaluate(ms, ctx())
@@ -156,10 +213,15 @@ def test_hinge_rule_is_silent_for_squats_and_front_views():
 # ------------------------------------------------------------------------------------- valgus
 def valgus_metrics(left=14.0, right=5.0, n=3, status="ok") -> MetricSet:
     if status != "ok":
-        return mset(*(MetricValue.not_measurable(i, i, "deg") for i in
-                      ("fppa_left", "fppa_right", "fppa_delta_left", "fppa_delta_right", "nksd")))
-    return mset(mv("fppa_left", left, [left] * n, confidence=0.6, band=6.0),
-                mv("fppa_right", right, [right] * n, band=6.0))
+        return mset(
+            *(
+                MetricValue.not_measurable(i, i, "deg")
+                for i in ("fppa_left", "fppa_right", "fppa_delta_left", "fppa_delta_right", "nksd")
+            )
+        )
+    return mset(
+        mv("fppa_left", left, [left] * n, confidence=0.6, band=6.0), mv("fppa_right", right, [right] * n, band=6.0)
+    )
 
 
 def test_valgus_amber_and_red_by_side():
@@ -169,7 +231,11 @@ def test_valgus_amber_and_red_by_side():
     assert v[0].severity == "amber" and v[0].threshold == 12.0 and v[0].cue == VALGUS_CUE
     assert "(left)" in v[0].title and v[0].category == "muscles"
     assert v[0].confidence == pytest.approx(0.6)
-    red = [f for f in evaluate(valgus_metrics(left=17.0), ctx(view="front", exercise="squat")) if f.rule_id.startswith("valgus_fppa:")]
+    red = [
+        f
+        for f in evaluate(valgus_metrics(left=17.0), ctx(view="front", exercise="squat"))
+        if f.rule_id.startswith("valgus_fppa:")
+    ]
     assert red[0].severity == "red" and red[0].threshold == 16.0
     assert "Banded hip thrust hold" in [d.name for d in red[0].drills]
 
@@ -191,8 +257,11 @@ def test_valgus_needs_three_reps():
 
 
 def test_nksd_and_change_vs_standing():
-    ms = mset(mv("nksd", 0.52, [0.5, 0.55, 0.51], unit="ratio"), mv("fppa_delta_right", 9.0, [9.0, 9.5, 8.5]),
-              mv("fppa_delta_left", 4.0, [4.0, 4.0, 4.0]))
+    ms = mset(
+        mv("nksd", 0.52, [0.5, 0.55, 0.51], unit="ratio"),
+        mv("fppa_delta_right", 9.0, [9.0, 9.5, 8.5]),
+        mv("fppa_delta_left", 4.0, [4.0, 4.0, 4.0]),
+    )
     fs = evaluate(ms, ctx(view="back", exercise="squat"))
     assert "valgus_nksd" in ids(fs)
     assert "valgus_fppa_change:fppa_delta_right" in ids(fs) and "valgus_fppa_change:fppa_delta_left" not in ids(fs)
@@ -201,15 +270,26 @@ def test_nksd_and_change_vs_standing():
 def test_knees_tracked_positive_needs_both_sides_every_rep():
     good = evaluate(valgus_metrics(left=6.0, right=7.0), ctx(view="front", exercise="squat"))
     pos = [f for f in good if f.rule_id == "knees_tracked"]
-    assert len(pos) == 1 and pos[0].severity == "positive" and pos[0].title == "Knees tracked over the feet on all 3 reps"
+    assert (
+        len(pos) == 1 and pos[0].severity == "positive" and pos[0].title == "Knees tracked over the feet on all 3 reps"
+    )
     ms = mset(mv("fppa_left", 8.0, [6.0, 7.0, 13.0]), mv("fppa_right", 5.0, [5.0, 5.0, 5.0]))
     assert "knees_tracked" not in ids(evaluate(ms, ctx(view="front", exercise="squat")))
 
 
 # ------------------------------------------------------------------------------------- pelvis proxy
 def test_arched_proxy_gives_pelvic_control_drills_and_needs_noise_floor():
-    ms = mset(mv("lcp_delta", -0.05, [-0.05, -0.04, -0.06], unit="ratio", proxy=True, relative_to_baseline=True,
-                 extra={"noise_floor": 0.02}))
+    ms = mset(
+        mv(
+            "lcp_delta",
+            -0.05,
+            [-0.05, -0.04, -0.06],
+            unit="ratio",
+            proxy=True,
+            relative_to_baseline=True,
+            extra={"noise_floor": 0.02},
+        )
+    )
     f = next(f for f in evaluate(ms, ctx(exercise="rdl")) if f.rule_id == "back_arched_proxy")
     assert f.category == "pelvis" and f.proxy and f.threshold == pytest.approx(-0.02)
     assert PUBIC_CUE in f.cue and "Ribs down, gentle brace" in f.cue
@@ -234,8 +314,11 @@ def test_rounding_proxy_gives_hinge_cue():
 
 # ------------------------------------------------------------------------------------- squat / frontal lifts
 def test_squat_side_rules():
-    ms = mset(mv("trunk_shank_diff_bottom", 22.0, [20.0, 22.0, 24.0]), mv("heel_lift", 0.09, [0.09] * 3, unit="shank"),
-              mv("depth_angle", 8.0, [8.0] * 3))
+    ms = mset(
+        mv("trunk_shank_diff_bottom", 22.0, [20.0, 22.0, 24.0]),
+        mv("heel_lift", 0.09, [0.09] * 3, unit="shank"),
+        mv("depth_angle", 8.0, [8.0] * 3),
+    )
     fs = evaluate(ms, ctx(exercise="squat"))
     by = {f.rule_id: f for f in fs}
     assert by["squat_trunk_vs_tibia"].severity == "amber"
@@ -266,24 +349,40 @@ def test_lateral_shift_same_direction_and_even_weight():
 # ------------------------------------------------------------------------------------- running
 def running_ctx(view="side", n_ic=10) -> Context:
     ev = [GaitEvent(foot="left" if i % 2 else "right", kind="ic", frame=i * 20, t=i / 3) for i in range(n_ic)]
-    return Context(view=view, view_confidence=0.9, direction=1 if view == "side" else 0, near_side="left",
-                   exercise="running", gait_events=ev)
+    return Context(
+        view=view,
+        view_confidence=0.9,
+        direction=1 if view == "side" else 0,
+        near_side="left",
+        exercise="running",
+        gait_events=ev,
+    )
 
 
 def test_running_cadence_low_only_with_overstride():
-    over = mset(mv("cadence_spm", 150.0, unit="spm"), mv("tibia_angle_ic", 14.0, [14.0] * 8),
-                mv("knee_flexion_ic", 10.0, [10.0] * 8))
+    over = mset(
+        mv("cadence_spm", 150.0, unit="spm"),
+        mv("tibia_angle_ic", 14.0, [14.0] * 8),
+        mv("knee_flexion_ic", 10.0, [10.0] * 8),
+    )
     fs = evaluate(over, running_ctx())
     assert {"running_cadence_low", "running_overstride"} <= set(ids(fs))
     assert "+5–10% cadence" in next(f for f in fs if f.rule_id == "running_cadence_low").cue
-    fine = mset(mv("cadence_spm", 150.0, unit="spm"), mv("tibia_angle_ic", 4.0, [4.0] * 8),
-                mv("knee_flexion_ic", 20.0, [20.0] * 8))
+    fine = mset(
+        mv("cadence_spm", 150.0, unit="spm"),
+        mv("tibia_angle_ic", 4.0, [4.0] * 8),
+        mv("knee_flexion_ic", 20.0, [20.0] * 8),
+    )
     assert not {"running_cadence_low", "running_overstride"} & set(ids(evaluate(fine, running_ctx())))
 
 
 def test_running_frontal_rules_and_step_count():
-    ms = mset(mv("pelvic_drop_deg", 9.0, [9.0] * 8), mv("pelvic_drop_asymmetry", -4.0, [-4.0] * 8),
-              mv("step_width", -0.05, [-0.05] * 8, unit="hip width"), mv("fppa_left", 15.0, [15.0] * 8, confidence=0.8))
+    ms = mset(
+        mv("pelvic_drop_deg", 9.0, [9.0] * 8),
+        mv("pelvic_drop_asymmetry", -4.0, [-4.0] * 8),
+        mv("step_width", -0.05, [-0.05] * 8, unit="hip width"),
+        mv("fppa_left", 15.0, [15.0] * 8, confidence=0.8),
+    )
     fs = evaluate(ms, running_ctx(view="back"))
     by = {f.rule_id: f for f in fs}
     assert by["running_pelvic_drop"].severity == "red"
@@ -299,11 +398,19 @@ def test_running_frontal_rules_and_step_count():
 # ------------------------------------------------------------------------------------- ordering
 def test_order_pelvis_then_nerves_then_muscles_then_technique():
     ms = mset(mv("pelvic_drop_deg", 6.0, [6.0] * 8), mv("step_width", -0.1, [-0.1] * 8, unit="hip width"))
-    fs = evaluate(ms, running_ctx(view="front"), symptoms={"worse_after_sitting": True})
+    fs = with_symptoms(evaluate_detailed(ms, running_ctx(view="front")), {"worse_after_sitting": True}).findings
     assert [f.category for f in fs] == ["pelvis", "nerves", "technique"]
-    fs2 = evaluate(mset(mv("fppa_left", 17.0, [17.0] * 3), mv("fppa_right", 13.0, [13.0] * 3),
-                        mv("lateral_shift", 0.2, [0.2] * 3, unit="hw")),
-                   ctx(view="front", exercise="squat"), symptoms={"tingling_calf": "yes"})
+    fs2 = with_symptoms(
+        evaluate_detailed(
+            mset(
+                mv("fppa_left", 17.0, [17.0] * 3),
+                mv("fppa_right", 13.0, [13.0] * 3),
+                mv("lateral_shift", 0.2, [0.2] * 3, unit="hw"),
+            ),
+            ctx(view="front", exercise="squat"),
+        ),
+        {"tingling_calf": "yes"},
+    ).findings
     cats = [f.category for f in fs2]
     assert cats == ["nerves", "muscles", "muscles", "technique"]
     assert [f.severity for f in fs2 if f.category == "muscles"] == ["red", "amber"]
@@ -311,14 +418,43 @@ def test_order_pelvis_then_nerves_then_muscles_then_technique():
 
 def test_sort_findings_hierarchy_and_severity():
     def f(cat, sev):
-        return Finding(rule_id=f"{cat}-{sev}", severity=sev, category=cat, title="t", cue="c", why="w", metric=None,
-                       value=None, threshold=None, comparator=None, unit=None)
+        return Finding(
+            rule_id=f"{cat}-{sev}",
+            severity=sev,
+            category=cat,
+            title="t",
+            cue="c",
+            why="w",
+            metric=None,
+            value=None,
+            threshold=None,
+            comparator=None,
+            unit=None,
+        )
 
-    shuffled = [f("load", "info"), f("technique", "positive"), f("muscles", "amber"), f("technique", "red"),
-                f("setup", "amber"), f("nerves", "info"), f("pelvis", "positive"), f("pelvis", "red"), f("muscles", "red")]
+    shuffled = [
+        f("load", "info"),
+        f("technique", "positive"),
+        f("muscles", "amber"),
+        f("technique", "red"),
+        f("setup", "amber"),
+        f("nerves", "info"),
+        f("pelvis", "positive"),
+        f("pelvis", "red"),
+        f("muscles", "red"),
+    ]
     out = [x.rule_id for x in sort_findings(shuffled)]
-    assert out == ["pelvis-red", "pelvis-positive", "nerves-info", "muscles-red", "muscles-amber", "technique-red",
-                   "technique-positive", "setup-amber", "load-info"]
+    assert out == [
+        "pelvis-red",
+        "pelvis-positive",
+        "nerves-info",
+        "muscles-red",
+        "muscles-amber",
+        "technique-red",
+        "technique-positive",
+        "setup-amber",
+        "load-info",
+    ]
     assert CATEGORIES[:3] == ("pelvis", "nerves", "muscles")
 
 
@@ -339,8 +475,8 @@ def test_video_never_produces_nerve_findings():
 
 
 # ------------------------------------------------------------------------------------- the shipped files
-def test_known_metrics_match_the_brief():
-    assert set(KNOWN_METRICS) == set(BRIEF_METRICS)
+def test_every_metric_of_the_brief_is_known():
+    assert set(BRIEF_METRICS) <= set(KNOWN_METRICS)
 
 
 def test_packaged_rules_load_and_reference_known_things():
@@ -351,11 +487,28 @@ def test_packaged_rules_load_and_reference_known_things():
         assert r.source and r.threshold_source
         assert r.category in CATEGORIES
     have = {r.id for r in rs.rules}
-    for needed in ("hinge_back_first", "hinge_hips_led", "back_rounding_proxy", "back_arched_proxy", "valgus_fppa",
-                   "valgus_nksd", "valgus_fppa_change", "knees_tracked", "squat_trunk_vs_tibia", "heel_lift",
-                   "depth_above_parallel", "bar_ahead_of_midfoot", "lateral_shift", "even_weight", "running_cadence_low",
-                   "running_overstride", "running_pelvic_drop", "running_pelvic_drop_asymmetry", "running_crossover",
-                   "running_knee_in_hip_control"):
+    for needed in (
+        "hinge_back_first",
+        "hinge_hips_led",
+        "back_rounding_proxy",
+        "back_arched_proxy",
+        "valgus_fppa",
+        "valgus_nksd",
+        "valgus_fppa_change",
+        "knees_tracked",
+        "squat_trunk_vs_tibia",
+        "heel_lift",
+        "depth_above_parallel",
+        "bar_ahead_of_midfoot",
+        "lateral_shift",
+        "even_weight",
+        "running_cadence_low",
+        "running_overstride",
+        "running_pelvic_drop",
+        "running_pelvic_drop_asymmetry",
+        "running_crossover",
+        "running_knee_in_hip_control",
+    ):
         assert needed in have
 
 
@@ -365,8 +518,12 @@ def test_cue_library_quotes_the_documents():
     assert lib.cue_text("valgus") == VALGUS_CUE
     assert lib.cue_text("running_crossover") == CROSSOVER_CUE
     glide = lib.drills["seated_neural_glide"]
-    for part in ("Sit tall, one leg extended, foot dorsiflexed", "flex the neck only until you feel mild tension",
-                 "Hold 3 seconds", "walk for 90 seconds"):
+    for part in (
+        "Sit tall, one leg extended, foot dorsiflexed",
+        "flex the neck only until you feel mild tension",
+        "Hold 3 seconds",
+        "walk for 90 seconds",
+    ):
         assert part in glide.how
     assert "10× per leg" in glide.dose
     thrust = lib.drills["banded_hip_thrust_hold"]
@@ -394,7 +551,7 @@ def test_document_cues_appear_verbatim_in_the_sources():
 
 
 # ------------------------------------------------------------------------------------- validation errors
-GOOD_RULE = '''
+GOOD_RULE = """
 [[rule]]
 id = "my_rule"
 metric = "{metric}"
@@ -408,7 +565,7 @@ why = "w"
 drills = [{drills}]
 source = "s"
 threshold_source = "spec"
-'''
+"""
 
 
 def write_rules(tmp_path: Path, *, metric="depth_angle", comp=">", amber="0.0", drills="", prefix="") -> Path:
@@ -482,7 +639,7 @@ def test_view_that_cannot_measure_the_metric_is_rejected(tmp_path):
 
 def test_toml_syntax_error_and_missing_file(tmp_path):
     p = tmp_path / "rules.toml"
-    p.write_text("[[rule]]\nid = \"x\nmetric = 3\n")
+    p.write_text('[[rule]]\nid = "x\nmetric = 3\n')
     with pytest.raises(RulesFileError, match="line 2"):
         load_rules(p)
     with pytest.raises(RulesFileError, match="not found"):
@@ -490,8 +647,9 @@ def test_toml_syntax_error_and_missing_file(tmp_path):
 
 
 def test_bad_cue_file_names_line(tmp_path):
-    (tmp_path / "cues.toml").write_text(DEFAULT_CUES.read_text().replace(
-        'name = "Supine pelvic clock"', 'name = "Supine pelvic clock"\nreps = 10'))
+    (tmp_path / "cues.toml").write_text(
+        DEFAULT_CUES.read_text().replace('name = "Supine pelvic clock"', 'name = "Supine pelvic clock"\nreps = 10')
+    )
     (tmp_path / "rules.toml").write_text(DEFAULT_RULES.read_text())
     with pytest.raises(RulesFileError) as ei:
         load_rules(tmp_path / "rules.toml")
@@ -532,5 +690,10 @@ def test_symptom_check_volume_spike_and_bad_input():
         symptom_check({"sciatica": True})
     with pytest.raises(ValueError, match="yes or no"):
         symptom_check({"tingling_calf": "sometimes"})
-    assert {q.key for q in QUESTIONS} >= {"worse_after_sitting", "tingling_calf", "numbness_or_weakness", "volume_spike"}
+    assert {q.key for q in QUESTIONS} >= {
+        "worse_after_sitting",
+        "tingling_calf",
+        "numbness_or_weakness",
+        "volume_spike",
+    }
     assert QUESTIONS[0].text == "Does the tightness get worse after prolonged sitting?"

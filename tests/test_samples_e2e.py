@@ -9,6 +9,7 @@ landmark cache makes later sessions' re-runs cheap). Checked against the clip's 
   says so (``status != "ok"``, no number);
 * the view and exercise family are detected as rendered; no positive finding denies a fault the clip has.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,18 +17,19 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.metrics.common import META
-from analyzer.rules.engine import KNOWN_METRICS
 from analyzer.bench.vocabulary import negated_name, reported_names
+from analyzer.metrics.registry import METRICS
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_videos"
 CLIPS = sorted(p.stem for p in SAMPLES.glob("*.mp4") if p.with_suffix(".json").is_file())
 
 #: (clip, truth name) pairs the analyzer is known to miss, with the reason; strict, so a fix shows up.
 KNOWN_MISSES = {
-    ("hinge_lumbar_first_side", "lumbar_rounding"):
-        "the back-contour proxy (lcp_delta) barely responds to 30° of true lumbar flexion on the synthetic figure "
-        "(its ΔLCP stays near the standing noise floor); see docs/ACCURACY.md",
+    (
+        "hinge_lumbar_first_side",
+        "lumbar_rounding",
+    ): "the back-contour proxy (lcp_delta) barely responds to 30° of true lumbar flexion on the synthetic figure "
+    "(its ΔLCP stays near the standing noise floor); see docs/ACCURACY.md",
 }
 
 
@@ -91,9 +93,9 @@ def test_no_finding_for_unmeasurable_metric(analyses, clip):
             continue
         m = a.metrics.get(f.metric)
         assert m is not None and m.status == "ok" and m.value is not None, (clip, f.rule_id, f.metric)
-        assert view in META[f.metric][3] and view in KNOWN_METRICS[f.metric], (clip, f.rule_id, f.metric, view)
+        assert view in METRICS[f.metric].views, (clip, f.rule_id, f.metric, view)
     for mid, m in a.metrics.values.items():
-        if mid in META and view not in META[mid][3]:
+        if mid in METRICS and view not in METRICS[mid].views:
             assert m.status != "ok" and m.value is None and not any(v is not None for v in m.per_rep), (clip, mid)
 
 
@@ -106,8 +108,9 @@ def test_context_and_no_contradicting_positive(analyses, clip):
     assert a.context.view == tr["view_kind"], (clip, a.context.view)
     ex = tr["exercise"]
     fam = {"squat": "squat", "back_squat": "squat", "running": "running"}.get(ex, "hinge")
-    got = {"squat": "squat", "running": "running"}.get(a.context.exercise, "hinge" if a.context.exercise in
-                                                       ("deadlift", "rdl", "hinge") else a.context.exercise)
+    got = {"squat": "squat", "running": "running"}.get(
+        a.context.exercise, "hinge" if a.context.exercise in ("deadlift", "rdl", "hinge") else a.context.exercise
+    )
     assert got == fam, (clip, a.context.exercise)
     if tr["view_kind"] == "side":
         assert a.context.near_side == tr["near_side"], clip
@@ -122,8 +125,15 @@ KNOWN_REP_MISCOUNTS: dict[str, str] = {}  # clip -> reason (strict xfail); empty
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("clip", [pytest.param(c, marks=[pytest.mark.xfail(reason=KNOWN_REP_MISCOUNTS[c], strict=True)]
-                                               if c in KNOWN_REP_MISCOUNTS else []) for c in LIFT_CLIPS])
+@pytest.mark.parametrize(
+    "clip",
+    [
+        pytest.param(
+            c, marks=[pytest.mark.xfail(reason=KNOWN_REP_MISCOUNTS[c], strict=True)] if c in KNOWN_REP_MISCOUNTS else []
+        )
+        for c in LIFT_CLIPS
+    ],
+)
 def test_rep_count_exact(analyses, clip):
     tr = _truth(clip)
     assert a_rep_count(analyses(clip)) == tr["summary"]["n_reps"], clip

@@ -1,14 +1,17 @@
 """Rep segmentation, standing baseline and gait events on synthetic tracks."""
+
 import numpy as np
 import pytest
-
-from analyzer import segment as S
-from analyzer.context import detect_context
 from synthetic_tracks import hinge_kin, make_clean, running_kin, squat_kin
 
+from analyzer.context import gait as GAIT
+from analyzer.context import reps as S
+from analyzer.context.detect import detect_context
 
-@pytest.mark.parametrize("kin,view", [(squat_kin(5), "side"), (squat_kin(5), "front"), (hinge_kin(5), "side"),
-                                      (hinge_kin(5), "back")])
+
+@pytest.mark.parametrize(
+    "kin,view", [(squat_kin(5), "side"), (squat_kin(5), "front"), (hinge_kin(5), "side"), (hinge_kin(5), "back")]
+)
 def test_rep_count_exact(kin, view):
     ctx = detect_context(make_clean(kin, view, 1))
     assert len(ctx.reps) == 5 and all(r.valid for r in ctx.reps)
@@ -27,12 +30,13 @@ def test_rep_bottoms_and_baseline():
 
 
 def test_invalid_rep_when_landmarks_missing():
-    from analyzer.filtering import clean_track
     from synthetic_tracks import make_track
+
+    from analyzer.clean.track import clean_track
 
     tr = make_track(squat_kin(3), "side", 1)
     vis = tr.visibility.copy()
-    vis[int(1.5 * 30) + 20: int(1.5 * 30) + 60, 23:29] = 0.0  # hips/knees/ankles lost for 1.3 s in rep 1
+    vis[int(1.5 * 30) + 20 : int(1.5 * 30) + 60, 23:29] = 0.0  # hips/knees/ankles lost for 1.3 s in rep 1
     ctx = detect_context(clean_track(tr.replace(visibility=vis)), exercise="squat")
     assert len(ctx.reps) >= 2
     assert not ctx.reps[0].valid and all(r.valid for r in ctx.reps[1:])
@@ -51,7 +55,7 @@ def test_running_cadence_events():
     ctx = detect_context(make_clean(running_kin(170.0), "side", 1))
     ics = [e for e in ctx.gait_events if e.kind == "ic"]
     tos = [e for e in ctx.gait_events if e.kind == "to"]
-    assert abs(S.cadence_from_times([e.t for e in ics]) - 170.0) < 2.0
+    assert abs(GAIT.cadence_from_times([e.t for e in ics]) - 170.0) < 2.0
     assert {e.foot for e in ics} == {"left", "right"} and len(tos) >= len(ics) - 2
     feet = [e.foot for e in ics]
     assert all(a != b for a, b in zip(feet, feet[1:]))  # contacts alternate

@@ -1,4 +1,5 @@
 """Synthetic renderer: truth consistency (fast, no model) and MediaPipe agreement (needs the pose model)."""
+
 from __future__ import annotations
 
 import json
@@ -6,8 +7,15 @@ import json
 import numpy as np
 import pytest
 
-from analyzer.synth import GroundTruth, ScenarioSpec, build_motion, render_frames, render_scenario, scenario_matrix
-from analyzer.synth.body import Body, fppa_3d, two_bone
+from analyzer.synth import (
+    GroundTruth,
+    ScenarioSpec,
+    build_motion,
+    render_frames,
+    render_scenario,
+    scenario_matrix,
+)
+from analyzer.synth.body import fppa_3d, two_bone
 from analyzer.synth.camera import make_camera
 
 SHORT_LIFT = dict(n_reps=1, stand_s=0.6, rest_s=0.2)
@@ -55,8 +63,9 @@ def test_rendering_is_deterministic_and_seed_dependent():
 
 
 def test_figure_is_drawn_where_the_truth_says(tmp_path):
-    imgs, tr = render_frames(ScenarioSpec("p", "squat", "side_left", SHORT_LIFT, seed=1, scene=dict(clutter=0, texture=0)),
-                             [0])
+    imgs, tr = render_frames(
+        ScenarioSpec("p", "squat", "side_left", SHORT_LIFT, seed=1, scene=dict(clutter=0, texture=0)), [0]
+    )
     img = imgs[0].astype(float)
     bg = np.median(img[:40, :40].reshape(-1, 3), axis=0)
     for name in ("left_hip", "left_knee", "left_shoulder", "nose"):
@@ -66,8 +75,10 @@ def test_figure_is_drawn_where_the_truth_says(tmp_path):
 
 def test_hinge_truth_lumbar_first_vs_hip_first(tmp_path):
     out = {}
-    for name, knobs in (("lumbar", dict(lumbar_lead_ms=300.0, lumbar_flex=30.0)),
-                        ("hip", dict(lumbar_lead_ms=-150.0, lumbar_flex=4.0))):
+    for name, knobs in (
+        ("lumbar", dict(lumbar_lead_ms=300.0, lumbar_flex=30.0)),
+        ("hip", dict(lumbar_lead_ms=-150.0, lumbar_flex=4.0)),
+    ):
         spec = ScenarioSpec(name, "hinge", "side_left", knobs | SHORT_LIFT, seed=5, width=96, height=128)
         render_scenario(spec, tmp_path / f"{name}.mp4")
         raw = json.loads((tmp_path / f"{name}.json").read_text())
@@ -90,7 +101,7 @@ def test_hinge_truth_lumbar_first_vs_hip_first(tmp_path):
 def test_pelvic_tilt_and_lumbar_flexion_are_separate():
     apt = build_motion(ScenarioSpec("a", "rdl", "side_left", dict(apt_offset=10.0) | SHORT_LIFT))
     base = build_motion(ScenarioSpec("b", "rdl", "side_left", SHORT_LIFT))
-    from analyzer.synth.truth import angles_3d
+    from analyzer.synth.truth_angles import angles_3d
 
     A = angles_3d(apt.skeleton, apt.series["lumbar_flexion_design"])
     B = angles_3d(base.skeleton, base.series["lumbar_flexion_design"])
@@ -99,7 +110,9 @@ def test_pelvic_tilt_and_lumbar_flexion_are_separate():
     assert A["lumbar_flexion"][0] == pytest.approx(-10, abs=0.1)  # compensating lordosis
     assert abs(A["trunk_angle"][0] - B["trunk_angle"][0]) < 4  # trunk stays upright
     # the back contour follows the lumbar curve: the lumbar chain bends with lumbar flexion
-    rnd = build_motion(ScenarioSpec("r", "hinge", "side_left", dict(lumbar_flex=30.0, lumbar_lead_ms=300.0) | SHORT_LIFT))
+    rnd = build_motion(
+        ScenarioSpec("r", "hinge", "side_left", dict(lumbar_flex=30.0, lumbar_lead_ms=300.0) | SHORT_LIFT)
+    )
     sp = rnd.skeleton.spine
     i = int(np.argmax(rnd.series["lumbar_flexion_design"]))
     v0, v1 = sp[i, 1] - sp[i, 0], sp[i, 5] - sp[i, 4]
@@ -108,7 +121,7 @@ def test_pelvic_tilt_and_lumbar_flexion_are_separate():
 
 
 def test_squat_valgus_knob_and_good_squat():
-    from analyzer.synth.truth import angles_3d
+    from analyzer.synth.truth_angles import angles_3d
 
     add = {}
     for knob, lo, hi in ((15.0, 14.0, 16.0), (None, -25.0, 3.0)):
@@ -122,8 +135,15 @@ def test_squat_valgus_knob_and_good_squat():
 
 
 def test_running_knobs_in_truth(tmp_path):
-    spec = ScenarioSpec("r", "running", "back", dict(overstride=0.38, knee_ic=6.0, pelvic_drop=9.0, step_width=-0.25)
-                        | SHORT_RUN, seed=2, width=96, height=128)
+    spec = ScenarioSpec(
+        "r",
+        "running",
+        "back",
+        dict(overstride=0.38, knee_ic=6.0, pelvic_drop=9.0, step_width=-0.25) | SHORT_RUN,
+        seed=2,
+        width=96,
+        height=128,
+    )
     tr = render_scenario(spec, tmp_path / "r.mp4")
     s = tr.summary
     assert s["overstride_ic_3d"] == pytest.approx(0.38, abs=0.03)
@@ -176,13 +196,13 @@ def test_figure_detected_in_every_view(squat_clips, view):
 @pytest.mark.slow
 def test_running_from_behind_detected(tmp_path, model_path):
     spec = ScenarioSpec("rb", "running", "back", dict(pelvic_drop=9.0) | SHORT_RUN, seed=22)
-    tr = render_scenario(spec, tmp_path / "rb.mp4")
+    render_scenario(spec, tmp_path / "rb.mp4")
     track = _pose(model_path, tmp_path / "rb.mp4")
     assert track.detection_rate >= 0.95
 
 
 def _side_mae(tr, track):
-    from analyzer.filtering import clean_track
+    from analyzer.clean.track import clean_track
     from analyzer.kinematics import frame_kinematics
 
     clean = clean_track(track)

@@ -1,4 +1,5 @@
 """Helper threads of the pose pass yield to the model: lower nice value and SCHED_BATCH, for that thread only."""
+
 import os
 import threading
 

@@ -1,12 +1,14 @@
 """Frame sources and the H.264 writer on clips made here."""
+
 from __future__ import annotations
 
 import av
 import numpy as np
 import pytest
 
+from analyzer.capture.video import FileSource, probe
+from analyzer.capture.writer import H264Writer, write_rotated_copy
 from analyzer.errors import NoVideoStreamError, VideoOpenError
-from analyzer.video import FileSource, H264Writer, probe, write_rotated_copy
 
 
 def _pattern(h=320, w=180):
@@ -40,8 +42,8 @@ def test_writer_keeps_colours(upright):
     inner = np.ones(want.shape[:2], bool)  # away from the band edges, where chroma subsampling blurs
     inner[[0, -1], :] = inner[:, [0, -1]] = False
     for edge in (80, 45):
-        inner[edge - 3: edge + 3, :] = False
-        inner[:, edge - 3: edge + 3] = False
+        inner[edge - 3 : edge + 3, :] = False
+        inner[:, edge - 3 : edge + 3] = False
     err = np.abs(img - want)[inner]
     assert err.mean() < 3 and np.percentile(err, 99) < 12
     assert img[10, 120, 0] >= 230 and img[10, 120, 1:].max() < 25  # the red band is red
@@ -49,7 +51,7 @@ def test_writer_keeps_colours(upright):
 
 
 def test_writer_encodes_without_b_frames(tmp_path):
-    """No B-frames (decode order = display order): cheaper to encode, same file size (benchmarks/ab_pass.py)."""
+    """No B-frames (decode order = display order): cheaper to encode, same file size."""
     rng = np.random.default_rng(0)
     base = rng.integers(0, 255, (96, 128, 3), np.uint8)
     p = tmp_path / "moving.mp4"
@@ -116,8 +118,10 @@ def test_truncated_file_keeps_decodable_part(tmp_path):
     assert src.warnings and "truncated" in src.warnings[0]
 
 
-@pytest.mark.parametrize("content,exc", [(b"", VideoOpenError), (b"hello, I am text\n" * 50, VideoOpenError),
-                                         (bytes(range(256)) * 40, VideoOpenError)])
+@pytest.mark.parametrize(
+    "content,exc",
+    [(b"", VideoOpenError), (b"hello, I am text\n" * 50, VideoOpenError), (bytes(range(256)) * 40, VideoOpenError)],
+)
 def test_non_videos_are_rejected_clearly(tmp_path, content, exc):
     p = tmp_path / "clip.mp4"
     p.write_bytes(content)

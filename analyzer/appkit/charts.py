@@ -1,9 +1,10 @@
 """Altair (Vega-Lite) charts of the key angles, with rep spans and rule thresholds marked."""
+
 from __future__ import annotations
 
 from typing import Any
 
-from .results import SERIES_LABELS
+from ..kinematics import LABELS as SERIES_LABELS
 
 SEVERITY_COLOURS = {"red": "#c0392b", "amber": "#e67e22", "info": "#2980b9", "positive": "#27ae60"}
 
@@ -21,32 +22,59 @@ def long_rows(series: dict[str, list], columns: list[str] | None = None) -> list
     return rows
 
 
-def angle_charts(series: dict[str, list], reps: list[dict[str, Any]], thresholds: list[dict[str, Any]],
-                 width: int = 640, height: int = 130):
+def angle_charts(
+    series: dict[str, list],
+    reps: list[dict[str, Any]],
+    thresholds: list[dict[str, Any]],
+    width: int = 640,
+    height: int = 130,
+):
     """One small chart per angle, stacked: line over time (s), shaded rep spans, dotted bottoms, threshold rules."""
     import altair as alt
 
     cols = [c for c in series if c != "t"]
     charts = []
-    spans = [{"start": r["t_start"], "end": r["t_end"], "bottom": r["t_bottom"], "rep": f"rep {r['rep']}"} for r in reps]
+    spans = [
+        {"start": r["t_start"], "end": r["t_end"], "bottom": r["t_bottom"], "rep": f"rep {r['rep']}"} for r in reps
+    ]
     for c in cols:
         label = SERIES_LABELS.get(c, c.replace("_", " "))
         data = alt.Data(values=long_rows(series, [c]))
-        line = alt.Chart(data).mark_line(strokeWidth=1.5).encode(
-            x=alt.X("t:Q", title="time (s)"), y=alt.Y("deg:Q", title="deg"),
-            tooltip=[alt.Tooltip("t:Q", format=".2f"), alt.Tooltip("deg:Q", format=".1f")])
+        line = (
+            alt.Chart(data)
+            .mark_line(strokeWidth=1.5)
+            .encode(
+                x=alt.X("t:Q", title="time (s)"),
+                y=alt.Y("deg:Q", title="deg"),
+                tooltip=[alt.Tooltip("t:Q", format=".2f"), alt.Tooltip("deg:Q", format=".1f")],
+            )
+        )
         layers = [line]
         if spans:
             sp = alt.Data(values=spans)
-            layers.insert(0, alt.Chart(sp).mark_rect(opacity=0.12, color="#7f8c8d").encode(
-                x="start:Q", x2="end:Q", tooltip=["rep:N"]))
+            layers.insert(
+                0,
+                alt.Chart(sp)
+                .mark_rect(opacity=0.12, color="#7f8c8d")
+                .encode(x="start:Q", x2="end:Q", tooltip=["rep:N"]),
+            )
             layers.append(alt.Chart(sp).mark_rule(strokeDash=[2, 3], color="#555").encode(x="bottom:Q"))
-        th = [dict(x, colour=SEVERITY_COLOURS.get(x["severity"], "#555"),
-                   text=f"{x['severity']} {x.get('comparator') or ''} {x['value']:g}") for x in thresholds if x["series"] == c]
+        th = [
+            dict(
+                x,
+                colour=SEVERITY_COLOURS.get(x["severity"], "#555"),
+                text=f"{x['severity']} {x.get('comparator') or ''} {x['value']:g}",
+            )
+            for x in thresholds
+            if x["series"] == c
+        ]
         if th:
             td = alt.Data(values=th)
-            layers.append(alt.Chart(td).mark_rule(strokeDash=[6, 4]).encode(
-                y="value:Q", color=alt.Color("colour:N", scale=None), tooltip=["rule:N", "text:N"]))
+            layers.append(
+                alt.Chart(td)
+                .mark_rule(strokeDash=[6, 4])
+                .encode(y="value:Q", color=alt.Color("colour:N", scale=None), tooltip=["rule:N", "text:N"])
+            )
         charts.append(alt.layer(*layers).properties(title=label, width=width, height=height))
     if not charts:
         return None

@@ -1,4 +1,5 @@
 """Session comparison: headline metrics of two analysed clips side by side."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -23,11 +24,16 @@ def compare_rows(a: AppResult, b: AppResult) -> list[dict[str, Any]]:
     ``change`` = B − A when both are measured numbers (same unit), else blank.
     """
     ids = list(dict.fromkeys([h["id"] for h in a.headline] + [h["id"] for h in b.headline]))
-    rows = [{"metric": "Exercise / view", "A": f"{a.exercise} / {a.view}", "B": f"{b.exercise} / {b.view}", "change": ""},
-            {"metric": "Findings (red/amber)", "A": _sev(a), "B": _sev(b), "change": ""}]
+    rows = [
+        {"metric": "Exercise / view", "A": f"{a.exercise} / {a.view}", "B": f"{b.exercise} / {b.view}", "change": ""},
+        {"metric": "Findings (red/amber)", "A": _sev(a), "B": _sev(b), "change": ""},
+    ]
     for mid in ids:
         ha, hb = a.headline_value(mid), b.headline_value(mid)
-        label = (ha or hb)["label"]
+        either = ha or hb
+        if either is None:
+            continue
+        label = either["label"]
         change = ""
         if ha and hb and ha["status"] == hb["status"] == "ok" and ha["value"] is not None and hb["value"] is not None:
             d = hb["value"] - ha["value"]

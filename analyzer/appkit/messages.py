@@ -1,4 +1,5 @@
 """Exceptions → readable messages for the page (the traceback goes to the server log only)."""
+
 from __future__ import annotations
 
 import logging
@@ -38,9 +39,15 @@ def user_message(exc: BaseException) -> UserMessage:
     if isinstance(exc, AnalyzerError):
         return UserMessage(exc.code, TITLES.get(exc.code, "The analysis stopped"), str(exc))
     if isinstance(exc, MemoryError):
-        return UserMessage("out_of_memory", "Not enough memory",
-                           "The clip is too large to analyse on this machine; trim it or lower its resolution.")
+        return UserMessage(
+            "out_of_memory",
+            "Not enough memory",
+            "The clip is too large to analyse on this machine; trim it or lower its resolution.",
+        )
     log.exception("unexpected error in the app", exc_info=exc)
-    return UserMessage("internal_error", "Something went wrong",
-                       f"The analysis stopped unexpectedly ({type(exc).__name__}). The details are in the server log; "
-                       "please try another clip or report the problem.")
+    return UserMessage(
+        "internal_error",
+        "Something went wrong",
+        f"The analysis stopped unexpectedly ({type(exc).__name__}). The details are in the server log; "
+        "please try another clip or report the problem.",
+    )

@@ -1,7 +1,9 @@
 """Progress text for long analyses: frames done, rate and ETA."""
+
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -23,7 +25,7 @@ class ProgressTracker:
     """
 
     min_interval: float = 0.25
-    clock: callable = time.monotonic
+    clock: Callable[[], float] = time.monotonic
     t0: float | None = None
     _last_emit: float = field(default=-1e9, repr=False)
 

@@ -5,6 +5,7 @@ into an :class:`AppResult`: cue cards with thumbnails, the per-rep table, chart 
 boundaries and rule thresholds, headline metrics, drills, notes and the download payloads. It holds
 only plain Python values and bytes, so ``st.cache_data`` can store it and the temp files can go.
 """
+
 from __future__ import annotations
 
 import math
@@ -14,32 +15,23 @@ from typing import Any
 
 import numpy as np
 
+from ..metrics.registry import chart_series, headline_ids
+
 SEVERITY_ORDER = {"red": 0, "amber": 1, "info": 2, "positive": 3}
 SEVERITY_LABEL = {"red": "Fix first", "amber": "Worth fixing", "info": "Note", "positive": "Good"}
 
-#: Kinematics columns charted, per exercise family (spec §D; near side).
+#: Kinematics columns charted, per view family (labels in :data:`analyzer.kinematics.LABELS`).
 CHART_SERIES = {
-    "sagittal": ("knee_flexion_near", "hip_flexion_near", "trunk_angle", "hip_trunk_angle_near", "shank_angle_near",
-                 "depth_angle_near"),
+    "sagittal": (
+        "knee_flexion_near",
+        "hip_flexion_near",
+        "trunk_angle",
+        "hip_trunk_angle_near",
+        "shank_angle_near",
+        "depth_angle_near",
+    ),
     "frontal": ("knee_flexion_left", "knee_flexion_right", "hip_flexion_left", "hip_flexion_right"),
 }
-SERIES_LABELS = {
-    "knee_flexion_near": "Knee flexion (near side)", "hip_flexion_near": "Hip flexion (near side)",
-    "trunk_angle": "Trunk angle from vertical", "hip_trunk_angle_near": "Hip–trunk angle (near side)",
-    "shank_angle_near": "Shank angle from vertical", "depth_angle_near": "Depth angle (≤ 0 = hip at/below knee, approx.)",
-    "knee_flexion_left": "Knee flexion, left", "knee_flexion_right": "Knee flexion, right",
-    "hip_flexion_left": "Hip flexion, left", "hip_flexion_right": "Hip flexion, right",
-}
-#: Which per-frame series a rule's metric is read from (so its thresholds can be drawn on it).
-METRIC_SERIES = {
-    "knee_flexion_peak": "knee_flexion_near", "hip_flexion_peak": "hip_flexion_near",
-    "trunk_angle_bottom": "trunk_angle", "hip_trunk_angle_bottom": "hip_trunk_angle_near",
-    "shank_angle_bottom": "shank_angle_near", "depth_angle": "depth_angle_near",
-}
-HEADLINE_METRICS = ("rep_count", "knee_flexion_peak", "hip_flexion_peak", "trunk_angle_bottom", "depth_angle",
-                    "trunk_shank_diff_bottom", "hinge_lag_ms", "hinge_back_first_fraction", "lcp_delta",
-                    "fppa_left", "fppa_right", "nksd", "lateral_shift", "cadence_spm", "overstride", "pelvic_drop_deg",
-                    "trunk_lean")
 
 
 @dataclass
@@ -111,8 +103,13 @@ def _num(x: Any) -> float | None:
     return f if math.isfinite(f) else None
 
 
-def series_for_chart(kinematics: dict[str, np.ndarray], t: np.ndarray, view: str, extra: dict[str, np.ndarray] | None = None,
-                     max_points: int = 1500) -> dict[str, list[float | None]]:
+def series_for_chart(
+    kinematics: dict[str, np.ndarray],
+    t: np.ndarray,
+    view: str,
+    extra: dict[str, np.ndarray] | None = None,
+    max_points: int = 1500,
+) -> dict[str, list[float | None]]:
     """Chart data: ``t`` plus the key angle columns for the view (NaN → None), decimated to ``max_points``."""
     family = "frontal" if view in ("front", "back") else "sagittal"
     cols = [c for c in CHART_SERIES[family] if c in kinematics]
@@ -133,7 +130,7 @@ def series_for_chart(kinematics: dict[str, np.ndarray], t: np.ndarray, view: str
 def rule_thresholds(view: str, exercise: str, columns: set[str], rules_path: str | None = None) -> list[dict[str, Any]]:
     """Fixed-number rule thresholds whose metric is drawn from one of ``columns`` (for chart lines)."""
     try:
-        from ..rules.engine import load_rules
+        from ..rules.loader import load_rules
 
         rs = load_rules(rules_path)
     except Exception:  # the chart is still useful without threshold lines
@@ -145,7 +142,7 @@ def rule_thresholds(view: str, exercise: str, columns: set[str], rules_path: str
         if r.exercises and exercise not in r.exercises:
             continue
         for m in r.metrics:
-            col = METRIC_SERIES.get(m, m)
+            col = chart_series().get(m, m)
             if col not in columns:
                 continue
             for sev, th in (r.thresholds or {}).items():
@@ -159,7 +156,7 @@ def frames_to_png(video_path: str | Path, frames: set[int], max_side: int = 360)
     """Decode the requested frame indices of ``video_path`` (one pass) as small PNG thumbnails."""
     import cv2
 
-    from ..video import FileSource
+    from ..capture.video import FileSource
 
     want = {int(f) for f in frames if f is not None and f >= 0}
     out: dict[int, bytes] = {}
@@ -179,7 +176,9 @@ def frames_to_png(video_path: str | Path, frames: set[int], max_side: int = 360)
     return out
 
 
-def build_result(analysis, *, key: str, label: str, options: dict[str, Any], rules_path: str | None = None) -> AppResult:
+def build_result(
+    analysis, *, key: str, label: str, options: dict[str, Any], rules_path: str | None = None
+) -> AppResult:
     """Summarise an Analysis (its ``outputs`` files must still exist) into an :class:`AppResult`."""
     from ..pipeline import kinematics_csv
 
@@ -188,10 +187,23 @@ def build_result(analysis, *, key: str, label: str, options: dict[str, Any], rul
     cards: list[Card] = []
     for f, d in zip(analysis.findings if not fdicts else rep.findings, fdicts or [{}] * len(analysis.findings)):
         frame = next((int(i) for i in (f.frames or []) if i is not None), None)
-        cards.append(Card(rule_id=f.rule_id, severity=f.severity, category=f.category, title=f.title, cue=f.cue,
-                          why=f.why, evidence=d.get("evidence") or f.evidence(), reps=list(f.reps or []),
-                          times=[float(x) for x in (f.times or []) if x is not None], frame=frame,
-                          confidence=float(f.confidence), proxy=bool(f.proxy), drills=[dr.name for dr in f.drills]))
+        cards.append(
+            Card(
+                rule_id=f.rule_id,
+                severity=f.severity,
+                category=f.category,
+                title=f.title,
+                cue=f.cue,
+                why=f.why,
+                evidence=d.get("evidence") or f.evidence(),
+                reps=list(f.reps or []),
+                times=[float(x) for x in (f.times or []) if x is not None],
+                frame=frame,
+                confidence=float(f.confidence),
+                proxy=bool(f.proxy),
+                drills=[dr.name for dr in f.drills],
+            )
+        )
     cards.sort(key=lambda c: SEVERITY_ORDER.get(c.severity, 9))
     outputs = {k: Path(v) for k, v in (analysis.outputs or {}).items()}
     video_path = outputs.get("annotated.mp4")
@@ -203,15 +215,36 @@ def build_result(analysis, *, key: str, label: str, options: dict[str, Any], rul
     series = series_for_chart(analysis.kinematics, t, ctx.view)
     thresholds = rule_thresholds(ctx.view, ctx.exercise, set(series) - {"t"}, rules_path)
     headline = []
-    for mid in HEADLINE_METRICS:
+    for mid in headline_ids():
         m = metrics.get(mid)
         if m is None:
             continue
-        headline.append({"id": m.id, "label": m.label, "value": _num(m.value), "unit": m.unit, "status": m.status,
-                         "reason": m.reason, "proxy": bool(m.proxy), "band": _num(m.band)})
+        headline.append(
+            {
+                "id": m.id,
+                "label": m.label,
+                "value": _num(m.value),
+                "unit": m.unit,
+                "status": m.status,
+                "reason": m.reason,
+                "proxy": bool(m.proxy),
+                "band": _num(m.band),
+            }
+        )
     if not any(h["id"] == "rep_count" for h in headline):
-        headline.insert(0, {"id": "rep_count", "label": "Reps", "value": float(len(ctx.reps)), "unit": "", "status": "ok",
-                            "reason": None, "proxy": False, "band": None})
+        headline.insert(
+            0,
+            {
+                "id": "rep_count",
+                "label": "Reps",
+                "value": float(len(ctx.reps)),
+                "unit": "",
+                "status": "ok",
+                "reason": None,
+                "proxy": False,
+                "band": None,
+            },
+        )
     downloads: dict[str, bytes] = {}
     for name in ("report.json", "report.md", "report.html", "kinematics.csv"):
         p = outputs.get(name)
@@ -220,21 +253,40 @@ def build_result(analysis, *, key: str, label: str, options: dict[str, Any], rul
     if "report.json" not in downloads:
         downloads["report.json"] = rep.to_json().encode()
     if "report.md" not in downloads:
-        downloads["report.md"] = rep.to_markdown().encode()
+        from ..report.render import to_markdown
+
+        downloads["report.md"] = to_markdown(rep).encode()
     if "kinematics.csv" not in downloads:
         downloads["kinematics.csv"] = kinematics_csv(analysis).encode()
     video = video_path.read_bytes() if video_path is not None and video_path.is_file() else None
     info = analysis.video
     return AppResult(
-        key=key, label=label, options=dict(options), exercise=ctx.exercise, view=ctx.view,
+        key=key,
+        label=label,
+        options=dict(options),
+        exercise=ctx.exercise,
+        view=ctx.view,
         view_confidence=float(ctx.view_confidence or 0.0),
-        reps=[{"rep": r.index, "t_start": r.t_start, "t_bottom": r.t_bottom, "t_end": r.t_end, "valid": r.valid}
-              for r in ctx.reps],
+        reps=[
+            {"rep": r.index, "t_start": r.t_start, "t_bottom": r.t_bottom, "t_end": r.t_end, "valid": r.valid}
+            for r in ctx.reps
+        ],
         setup_issues=[{"code": s.code, "message": s.message, "severity": s.severity} for s in ctx.setup_issues],
-        cards=cards, per_rep=list(getattr(rep, "per_rep", []) or []), drills=list(getattr(rep, "drills", []) or []),
-        safety_note=getattr(rep, "safety_note", "") or "", disclaimer=getattr(rep, "disclaimer", "") or "",
-        notes=list(getattr(rep, "notes", []) or []), not_measurable=list(getattr(rep, "not_measurable", []) or []),
-        headline=headline, series=series, thresholds=thresholds, warnings=[w.message for w in analysis.warnings],
-        timings=dict(analysis.timings), duration_s=float(getattr(info, "duration", 0.0) or 0.0),
-        n_frames=len(track), fps=float(track.fps), downloads=downloads, video=video,
+        cards=cards,
+        per_rep=list(getattr(rep, "per_rep", []) or []),
+        drills=list(getattr(rep, "drills", []) or []),
+        safety_note=getattr(rep, "safety_note", "") or "",
+        disclaimer=getattr(rep, "disclaimer", "") or "",
+        notes=list(getattr(rep, "notes", []) or []),
+        not_measurable=list(getattr(rep, "not_measurable", []) or []),
+        headline=headline,
+        series=series,
+        thresholds=thresholds,
+        warnings=[w.message for w in analysis.warnings],
+        timings=dict(analysis.timings),
+        duration_s=float(getattr(info, "duration", 0.0) or 0.0),
+        n_frames=len(track),
+        fps=float(track.fps),
+        downloads=downloads,
+        video=video,
     )

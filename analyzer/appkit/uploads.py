@@ -4,6 +4,7 @@ The uploaded file's *name* is only used to pick one of the allowed extensions an
 back to the user; it never becomes part of a filesystem path. Uploads are written with
 :func:`tempfile.mkstemp` (mode 0600, in the system temp dir) and deleted when the analysis ends.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -11,8 +12,9 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 from ..errors import AnalyzerError
 
@@ -55,7 +57,8 @@ def extension_of(name: str | None) -> str:
     if ext not in ALLOWED_EXTENSIONS:
         raise UploadRejected(
             f"Only {', '.join(e.upper() for e in ALLOWED_EXTENSIONS)} videos can be analysed here; "
-            f"this file is {('.' + ext) if ext else 'of an unknown type'}.")
+            f"this file is {('.' + ext) if ext else 'of an unknown type'}."
+        )
     return ext
 
 
@@ -68,7 +71,8 @@ def validate_upload(name: str | None, size: int, limit_mb: int | None = None) ->
     if size > limit:
         raise UploadRejected(
             f"The file is {size / 1024 / 1024:.0f} MB; the limit here is {limit // (1024 * 1024)} MB. "
-            "Trim the clip to the set you want checked, or lower its resolution.")
+            "Trim the clip to the set you want checked, or lower its resolution."
+        )
     return ext
 
 

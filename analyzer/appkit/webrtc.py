@@ -8,11 +8,13 @@ empty. For deployments beyond localhost, configure a TURN server, in order of pr
 2. ``$HINGE_TURN_URL`` (comma-separated URLs) with ``$HINGE_TURN_USERNAME`` / ``$HINGE_TURN_CREDENTIAL``;
 3. Streamlit secrets: ``[webrtc] ice_servers = [...]`` in ``.streamlit/secrets.toml``.
 """
+
 from __future__ import annotations
 
 import json
 import os
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 
 def ice_servers(env: Mapping[str, str] | None = None, secrets: Mapping[str, Any] | None = None) -> list[dict]:

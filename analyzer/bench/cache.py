@@ -1,9 +1,10 @@
 """Content hashes the harnesses key their caches by, so a rerun only redoes what a change can affect."""
+
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 PACKAGE = Path(__file__).resolve().parent.parent  # analyzer/
 ROOT = PACKAGE.parent
@@ -31,6 +32,12 @@ def synth_hash() -> str:
 
 def analyzer_hash() -> str:
     """Hash of every analyzer source file that can change a result (.py and .toml; not synth/appkit/bench/io)."""
-    files = [p for p in PACKAGE.rglob("*") if p.is_file() and p.suffix in (".py", ".toml") and p.name not in _IO_ONLY
-             and (p in _KEEP or not _SKIP_DIRS & set(p.relative_to(PACKAGE).parts))]
+    files = [
+        p
+        for p in PACKAGE.rglob("*")
+        if p.is_file()
+        and p.suffix in (".py", ".toml")
+        and p.name not in _IO_ONLY
+        and (p in _KEEP or not _SKIP_DIRS & set(p.relative_to(PACKAGE).parts))
+    ]
     return tree_hash(files)

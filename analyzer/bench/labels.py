@@ -7,6 +7,7 @@ reads the same facts out of a report (``Report.to_dict()``) through :mod:`analyz
 :func:`score` compares the two. A clean refusal (an :class:`~analyzer.errors.AnalyzerError` instead
 of a report) is right only for the condition it stands for (``too_short``); a crash is wrong everywhere.
 """
+
 from __future__ import annotations
 
 import csv
@@ -14,10 +15,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .vocabulary import CONDITION_NAMES, REFUSAL_CONDITIONS, TRUTH_NAMES, condition_names, truth_name
+from .vocabulary import (
+    CONDITION_NAMES,
+    REFUSAL_CONDITIONS,
+    TRUTH_NAMES,
+    condition_names,
+    truth_name,
+)
 
-COLUMNS = ("file", "view", "view_ok", "exercise", "exercise_ok", "reps", "reps_tol", "must_find", "must_not_find",
-           "notes")
+COLUMNS = (
+    "file",
+    "view",
+    "view_ok",
+    "exercise",
+    "exercise_ok",
+    "reps",
+    "reps_tol",
+    "must_find",
+    "must_not_find",
+    "notes",
+)
 ITEM_KINDS = ("view", "exercise", "reps", "must_find", "must_not_find")
 
 
@@ -57,12 +74,20 @@ def load_labels(path: str | Path) -> list[Label]:
         if bad:
             raise ValueError(f"{p.name}, line {i}: unknown item(s) {bad}")
         reps = (r["reps"] or "").strip()
-        out.append(Label(
-            file=r["file"].strip(), view=None if r["view"].strip() in ("", "-") else r["view"].strip(),
-            view_ok=_items(r["view_ok"], "|"), exercise=None if r["exercise"].strip() in ("", "-") else r["exercise"].strip(),
-            exercise_ok=_items(r["exercise_ok"], "|"), reps=None if reps in ("", "-") else int(reps),
-            reps_tol=int((r["reps_tol"] or "0").strip() or 0), must_find=must, must_not_find=must_not,
-            notes=(r.get("notes") or "").strip()))
+        out.append(
+            Label(
+                file=r["file"].strip(),
+                view=None if r["view"].strip() in ("", "-") else r["view"].strip(),
+                view_ok=_items(r["view_ok"], "|"),
+                exercise=None if r["exercise"].strip() in ("", "-") else r["exercise"].strip(),
+                exercise_ok=_items(r["exercise_ok"], "|"),
+                reps=None if reps in ("", "-") else int(reps),
+                reps_tol=int((r["reps_tol"] or "0").strip() or 0),
+                must_find=must,
+                must_not_find=must_not,
+                notes=(r.get("notes") or "").strip(),
+            )
+        )
     return out
 
 
@@ -88,9 +113,16 @@ class Said:
         return self.refusal is None and self.crash is None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"view": self.view, "exercise": self.exercise, "reps": self.reps, "faults": sorted(self.faults),
-                "conditions": sorted(self.conditions), "refusal": self.refusal, "refusal_kind": self.refusal_kind,
-                "crash": self.crash}
+        return {
+            "view": self.view,
+            "exercise": self.exercise,
+            "reps": self.reps,
+            "faults": sorted(self.faults),
+            "conditions": sorted(self.conditions),
+            "refusal": self.refusal,
+            "refusal_kind": self.refusal_kind,
+            "crash": self.crash,
+        }
 
 
 def completed_reps(report: dict[str, Any]) -> int:
@@ -103,14 +135,21 @@ def completed_reps(report: dict[str, Any]) -> int:
 def said_from_report(report: dict[str, Any]) -> Said:
     """The scored facts of a report dict (``Report.to_dict()``)."""
     ctx = report.get("context", {})
-    faults = {n for f in report.get("findings", []) if f.get("severity") != "positive"
-              and (n := truth_name(str(f.get("rule_id", ""))))}
+    faults = {
+        n
+        for f in report.get("findings", [])
+        if f.get("severity") != "positive" and (n := truth_name(str(f.get("rule_id", ""))))
+    }
     setup = [str(s.get("code", "")) for s in ctx.get("setup_issues", [])]
     setup += [str(f["rule_id"]) for f in report.get("findings", []) if str(f.get("rule_id", "")).startswith("setup:")]
     warns = [str(w.get("code", "")) for w in report.get("run", {}).get("warnings", []) if isinstance(w, dict)]
-    return Said(view=ctx.get("view"), exercise=ctx.get("exercise"),
-                reps=None if ctx.get("exercise") == "running" else completed_reps(report),
-                faults=faults, conditions=condition_names(setup, warns))
+    return Said(
+        view=ctx.get("view"),
+        exercise=ctx.get("exercise"),
+        reps=None if ctx.get("exercise") == "running" else completed_reps(report),
+        faults=faults,
+        conditions=condition_names(setup, warns),
+    )
 
 
 def said_from_refusal(kind: str, message: str) -> Said:
@@ -135,27 +174,40 @@ def score(label: Label, said: Said) -> list[Item]:
     items: list[Item] = []
     ok = said.reported
     if label.view is not None:
-        items.append(Item("view", "view", "|".join(label.view_ok), str(said.view),
-                          ok and said.view in label.view_ok))
+        items.append(Item("view", "view", "|".join(label.view_ok), str(said.view), ok and said.view in label.view_ok))
     if label.exercise is not None:
-        items.append(Item("exercise", "exercise", "|".join(label.exercise_ok), str(said.exercise),
-                          ok and said.exercise in label.exercise_ok))
+        items.append(
+            Item(
+                "exercise",
+                "exercise",
+                "|".join(label.exercise_ok),
+                str(said.exercise),
+                ok and said.exercise in label.exercise_ok,
+            )
+        )
     if label.reps is not None:
         exp = f"{label.reps}" + (f" ± {label.reps_tol}" if label.reps_tol else "")
-        items.append(Item("reps", "reps", exp, str(said.reps),
-                          ok and said.reps is not None and abs(said.reps - label.reps) <= label.reps_tol))
+        items.append(
+            Item(
+                "reps",
+                "reps",
+                exp,
+                str(said.reps),
+                ok and said.reps is not None and abs(said.reps - label.reps) <= label.reps_tol,
+            )
+        )
     for name in label.must_find:
         hit = name in said.faults or name in said.conditions
         items.append(Item("must_find", name, "reported", "reported" if hit else "not reported", hit))
     for name in label.must_not_find:
         hit = name in said.faults
-        items.append(Item("must_not_find", name, "not reported", "reported" if hit else "not reported",
-                          ok and not hit))
+        items.append(Item("must_not_find", name, "not reported", "reported" if hit else "not reported", ok and not hit))
     return items
 
 
 def tally(items: list[Item]) -> dict[str, Any]:
     """Right / total / agreement overall and per item kind."""
+
     def one(xs: list[Item]) -> dict[str, Any]:
         r = sum(x.right for x in xs)
         return {"right": r, "total": len(xs), "agreement": round(r / len(xs), 4) if xs else None}

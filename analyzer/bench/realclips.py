@@ -9,6 +9,7 @@ Landmark tracks are cached by content hash (``<cache>/landmarks``) and reports b
 source hash + model (``<cache>/reports``), so a rerun after a rules change only re-runs the post-pose
 stages, and a rerun with no analyzer change only re-scores.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,17 +27,32 @@ from pathlib import Path
 from typing import Any
 
 from .cache import ROOT, analyzer_hash
-from .labels import ITEM_KINDS, Item, Label, Said, load_labels, said_from_refusal, said_from_report, score, tally
+from .labels import (
+    ITEM_KINDS,
+    Item,
+    Label,
+    Said,
+    load_labels,
+    said_from_refusal,
+    said_from_report,
+    score,
+    tally,
+)
 
 RESULT_VERSION = 1
 DEFAULT_CLIPS = Path(os.environ.get("HINGE_REALCLIPS_DIR", ROOT.parent / "shared" / "realclips"))
 DEFAULT_CACHE = Path(os.environ.get("HINGE_REALCLIPS_CACHE", Path.home() / ".cache" / "hinge-analyzer" / "realclips"))
-KIND_NAMES = {"view": "View", "exercise": "Exercise", "reps": "Reps", "must_find": "Must find",
-              "must_not_find": "Must not find"}
+KIND_NAMES = {
+    "view": "View",
+    "exercise": "Exercise",
+    "reps": "Reps",
+    "must_find": "Must find",
+    "must_not_find": "Must not find",
+}
 
 
 def _sha256(path: Path) -> str:
-    from ..pose import file_sha256
+    from ..track.cache import file_sha256
 
     return file_sha256(path)
 
@@ -44,12 +60,16 @@ def _sha256(path: Path) -> str:
 def _slim(report: dict[str, Any]) -> dict[str, Any]:
     """The parts of a report the scorer and the per-clip row read (the rest stays in the pipeline's outputs)."""
     keep_f = ("rule_id", "severity", "title", "category", "reps", "times")
-    return {"summary": report.get("summary", {}),
-            "context": {k: report.get("context", {}).get(k) for k in ("view", "view_confidence", "exercise",
-                                                                      "setup_issues", "baseline")},
-            "findings": [{k: f.get(k) for k in keep_f} for f in report.get("findings", [])],
-            "run": {"warnings": report.get("run", {}).get("warnings", [])},
-            "quality": {k: report.get("quality", {}).get(k) for k in ("detection_rate", "n_people_max")}}
+    return {
+        "summary": report.get("summary", {}),
+        "context": {
+            k: report.get("context", {}).get(k)
+            for k in ("view", "view_confidence", "exercise", "setup_issues", "baseline")
+        },
+        "findings": [{k: f.get(k) for k in keep_f} for f in report.get("findings", [])],
+        "run": {"warnings": report.get("run", {}).get("warnings", [])},
+        "quality": {k: report.get("quality", {}).get(k) for k in ("detection_rate", "n_people_max")},
+    }
 
 
 @contextlib.contextmanager
@@ -69,25 +89,29 @@ def _env(**values: str | None):
 
 def run_clip(path: str, cache: str, model_dir: str | None = None, force: bool = False) -> dict[str, Any]:
     """Analyse one clip (cached) → {file, sha, report | refusal | crash, pose_s, analysis_s, cached}."""
-    with _env(ANALYZER_CACHE_DIR=str(Path(cache) / "landmarks"), ANALYZER_MODEL_DIR=model_dir,
-              GLOG_minloglevel=os.environ.get("GLOG_minloglevel", "2")):
+    with _env(
+        ANALYZER_CACHE_DIR=str(Path(cache) / "landmarks"),
+        ANALYZER_MODEL_DIR=model_dir,
+        GLOG_minloglevel=os.environ.get("GLOG_minloglevel", "2"),
+    ):
         return _run_clip(Path(path), Path(cache), force)
 
 
 def _run_clip(path_: Path, cache_: Path, force: bool) -> dict[str, Any]:
-    from .. import models
+    from ..capture import models
     from ..errors import AnalyzerError
     from ..pipeline import AnalyzeOptions, analyze
 
     sha = _sha256(path_)
     mpath = models.resolve("full")
-    key = hashlib.sha256(f"{sha}|{analyzer_hash()}|{mpath.name}|{mpath.stat().st_size}|v{RESULT_VERSION}"
-                         .encode()).hexdigest()[:16]
+    key = hashlib.sha256(
+        f"{sha}|{analyzer_hash()}|{mpath.name}|{mpath.stat().st_size}|v{RESULT_VERSION}".encode()
+    ).hexdigest()[:16]
     res_path = cache_ / "reports" / f"{path_.stem}-{key}.json"
     if res_path.is_file() and not force:
-        out = json.loads(res_path.read_text())
-        out["cached"] = True
-        return out
+        cached: dict[str, Any] = json.loads(res_path.read_text())
+        cached["cached"] = True
+        return cached
     out: dict[str, Any] = {"file": path_.name, "sha256": sha}
     t0 = time.perf_counter()
     try:
@@ -129,19 +153,35 @@ def clip_row(label: Label, result: dict[str, Any]) -> dict[str, Any]:
     warns = [w.get("code") for w in rep.get("run", {}).get("warnings", []) if isinstance(w, dict)]
     pose_s, an_s = result.get("pose_s"), result.get("analysis_s")
     run_s = (pose_s or 0.0) + (an_s or 0.0) if an_s is not None else result.get("wall_s")
-    return {"file": label.file, "label": {"view": label.view_ok, "exercise": label.exercise_ok, "reps": label.reps,
-                                          "reps_tol": label.reps_tol, "must_find": list(label.must_find),
-                                          "must_not_find": list(label.must_not_find)},
-            "said": said.to_dict(), "findings": findings, "warnings": warns,
-            "setup": [s.get("code") for s in rep.get("context", {}).get("setup_issues", []) or []],
-            "items": [vars(i) for i in items], "right": sum(i.right for i in items), "total": len(items),
-            "run_s": None if run_s is None else round(float(run_s), 1)}
+    return {
+        "file": label.file,
+        "label": {
+            "view": label.view_ok,
+            "exercise": label.exercise_ok,
+            "reps": label.reps,
+            "reps_tol": label.reps_tol,
+            "must_find": list(label.must_find),
+            "must_not_find": list(label.must_not_find),
+        },
+        "said": said.to_dict(),
+        "findings": findings,
+        "warnings": warns,
+        "setup": [s.get("code") for s in rep.get("context", {}).get("setup_issues", []) or []],
+        "items": [vars(i) for i in items],
+        "right": sum(i.right for i in items),
+        "total": len(items),
+        "run_s": None if run_s is None else round(float(run_s), 1),
+    }
 
 
 def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
     items = [Item(**i) for r in rows for i in r["items"]]
-    return {**tally(items), "clips": len(rows), "crashed": sum(bool(r["said"]["crash"]) for r in rows),
-            "refused": sum(bool(r["said"]["refusal"]) for r in rows)}
+    return {
+        **tally(items),
+        "clips": len(rows),
+        "crashed": sum(bool(r["said"]["crash"]) for r in rows),
+        "refused": sum(bool(r["said"]["refusal"]) for r in rows),
+    }
 
 
 # ------------------------------------------------------------------------------------------------ report
@@ -153,37 +193,45 @@ def _mark(ok: bool) -> str:
     return "✓" if ok else "✗"
 
 
+def _cell(items: dict, kind: str, expected: str, said: Any) -> str:
+    """ "expected → said ✓/✗" for a view/exercise/reps item, "—" when the label does not score it."""
+    i = items.get((kind, kind))
+    return "—" if i is None else f"{expected} → {said} {_mark(i['right'])}"
+
+
 def render_markdown(summary: dict[str, Any], rows: list[dict[str, Any]], meta: dict[str, Any]) -> str:
-    L = ["# Agreement with the labelled real clips\n",
-         f"Generated {meta['date']} by\n\n```bash\n{meta['command']}\n```\n",
-         f"{summary['clips']} real clips from `{meta['clips_dir']}` (not in this repository), each run through the real "
-         "pipeline with default options (exercise and view auto-detected, full model) and scored against "
-         "`EXPECTED.tsv`, labels judged by eye from the footage. One item per labelled fact: the view and exercise "
-         "(any accepted answer), the completed reps (within the tolerance), each item the report must contain "
-         "(a fault finding, or a warning or setup note saying the clip condition) and each fault it must not "
-         "report. A clean refusal is right only for `too_short`. The mapping from the analyzer's ids to this "
-         "vocabulary is `analyzer/bench/vocabulary.py`.\n",
-         f"Host: {meta['host']}. Run time = pose pass + analysis of a cold run (no video written); this run took "
-         f"{meta['wall_s'] / 60:.1f} min with --jobs {meta['jobs']} (landmarks and reports cached by content hash).\n",
-         "## Agreement\n",
-         f"**Overall: {_pct(summary['overall'])}** · clips refused {summary['refused']}, crashed {summary['crashed']}.\n",
-         "| Item class | Agreement |", "|---|---|"]
+    L = [
+        "# Agreement with the labelled real clips\n",
+        f"Generated {meta['date']} by\n\n```bash\n{meta['command']}\n```\n",
+        f"{summary['clips']} real clips from `{meta['clips_dir']}` (not in this repository), each run through the real "
+        "pipeline with default options (exercise and view auto-detected, full model) and scored against "
+        "`EXPECTED.tsv`, labels judged by eye from the footage. One item per labelled fact: the view and exercise "
+        "(any accepted answer), the completed reps (within the tolerance), each item the report must contain "
+        "(a fault finding, or a warning or setup note saying the clip condition) and each fault it must not "
+        "report. A clean refusal is right only for `too_short`. The mapping from the analyzer's ids to this "
+        "vocabulary is `analyzer/bench/vocabulary.py`.\n",
+        f"Host: {meta['host']}. Run time = pose pass + analysis of a cold run (no video written); this run took "
+        f"{meta['wall_s'] / 60:.1f} min with --jobs {meta['jobs']} (landmarks and reports cached by content hash).\n",
+        "## Agreement\n",
+        f"**Overall: {_pct(summary['overall'])}** · clips refused {summary['refused']}, crashed "
+        f"{summary['crashed']}.\n",
+        "| Item class | Agreement |",
+        "|---|---|",
+    ]
     L += [f"| {KIND_NAMES[k]} | {_pct(summary[k])} |" for k in ITEM_KINDS]
-    L += ["\n## Per clip\n",
-          "Label → said. ✓ right, ✗ wrong. Must find / must not find list each item with its mark.\n",
-          "| Clip | View | Exercise | Reps | Must find | Must not find | Right | Run time |",
-          "|---|---|---|---|---|---|---|---|"]
+    L += [
+        "\n## Per clip\n",
+        "Label → said. ✓ right, ✗ wrong. Must find / must not find list each item with its mark.\n",
+        "| Clip | View | Exercise | Reps | Must find | Must not find | Right | Run time |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
         it = {(i["kind"], i["name"]): i for i in r["items"]}
         s, lab = r["said"], r["label"]
 
-        def cell(kind: str, expected: str, said: Any) -> str:
-            i = it.get((kind, kind))
-            return "—" if i is None else f"{expected} → {said} {_mark(i['right'])}"
-
-        view = cell("view", "/".join(lab["view"]), s["view"])
-        ex = cell("exercise", "/".join(lab["exercise"]), s["exercise"])
-        reps = cell("reps", f"{lab['reps']}" + (f"±{lab['reps_tol']}" if lab["reps_tol"] else ""), s["reps"])
+        view = _cell(it, "view", "/".join(lab["view"]), s["view"])
+        ex = _cell(it, "exercise", "/".join(lab["exercise"]), s["exercise"])
+        reps = _cell(it, "reps", f"{lab['reps']}" + (f"±{lab['reps_tol']}" if lab["reps_tol"] else ""), s["reps"])
         mf = ", ".join(f"{n} {_mark(it[('must_find', n)]['right'])}" for n in lab["must_find"]) or "—"
         mnf = ", ".join(f"{n} {_mark(it[('must_not_find', n)]['right'])}" for n in lab["must_not_find"]) or "—"
         if s["refusal"]:
@@ -194,8 +242,10 @@ def render_markdown(summary: dict[str, Any], rows: list[dict[str, Any]], meta: d
         L.append(f"| {r['file']} | {view} | {ex} | {reps} | {mf} | {mnf} | {r['right']}/{r['total']} | {run} |")
     L += ["\n## What was reported\n", "| Clip | Findings | Warnings | Setup notes |", "|---|---|---|---|"]
     for r in rows:
-        L.append(f"| {r['file']} | {', '.join(r['findings']) or '—'} | {', '.join(map(str, r['warnings'])) or '—'} | "
-                 f"{', '.join(map(str, r['setup'])) or '—'} |")
+        L.append(
+            f"| {r['file']} | {', '.join(r['findings']) or '—'} | {', '.join(map(str, r['warnings'])) or '—'} | "
+            f"{', '.join(map(str, r['setup'])) or '—'} |"
+        )
     if meta.get("notes"):
         L += ["\n## Notes\n", meta["notes"]]
     return "\n".join(L) + "\n"
@@ -209,8 +259,9 @@ def _safe(path: str, cache: str, model_dir: str | None, force: bool) -> dict[str
         return {"file": Path(path).name, "crash": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()}
 
 
-def run(clips_dir: Path, cache: Path, *, jobs: int = 1, only: list[str] | None = None, force: bool = False,
-        log=None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def run(
+    clips_dir: Path, cache: Path, *, jobs: int = 1, only: list[str] | None = None, force: bool = False, log=None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Run and score every labelled clip of ``clips_dir``; returns (summary, rows in label order)."""
     labels = load_labels(clips_dir / "EXPECTED.tsv")
     if only:
@@ -227,8 +278,10 @@ def run(clips_dir: Path, cache: Path, *, jobs: int = 1, only: list[str] | None =
         results[r["file"]] = r
         if log is not None:
             tag = ("crash " + r["crash"]) if "crash" in r else ("refused" if "refusal" in r else "ok")
-            log(f"[{len(results)}/{len(todo)}] {r['file']}: {tag}{' (cached)' if r.get('cached') else ''} "
-                f"{r.get('wall_s', 0):.1f} s")
+            log(
+                f"[{len(results)}/{len(todo)}] {r['file']}: {tag}{' (cached)' if r.get('cached') else ''} "
+                f"{r.get('wall_s', 0):.1f} s"
+            )
 
     if jobs <= 1:
         for p in todo:
@@ -244,44 +297,70 @@ def run(clips_dir: Path, cache: Path, *, jobs: int = 1, only: list[str] | None =
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="hinge-analyzer bench realclips",
-                                 description="Score the analyzer against the labelled real clips and write docs/REALCLIPS.md.")
-    ap.add_argument("--clips", type=Path, default=DEFAULT_CLIPS, help=f"folder with the clips and EXPECTED.tsv "
-                                                                       f"(default {DEFAULT_CLIPS})")
+    ap = argparse.ArgumentParser(
+        prog="hinge-analyzer bench realclips",
+        description="Score the analyzer against the labelled real clips and write docs/REALCLIPS.md.",
+    )
+    ap.add_argument(
+        "--clips",
+        type=Path,
+        default=DEFAULT_CLIPS,
+        help=f"folder with the clips and EXPECTED.tsv (default {DEFAULT_CLIPS})",
+    )
     ap.add_argument("--jobs", "-j", type=int, default=1, help="parallel worker processes")
-    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help=f"landmark/report cache (default {DEFAULT_CACHE})")
+    ap.add_argument(
+        "--cache", type=Path, default=DEFAULT_CACHE, help=f"landmark/report cache (default {DEFAULT_CACHE})"
+    )
     ap.add_argument("--only", action="append", help="only clips whose name contains this (repeatable)")
     ap.add_argument("--force", action="store_true", help="re-analyse even when a cached report exists")
     ap.add_argument("--out-dir", type=Path, default=ROOT / "docs", help="where REALCLIPS.md and realclips.json go")
     ap.add_argument("--no-write", action="store_true", help="print the summary only")
-    ap.add_argument("--notes", type=Path, default=ROOT / "benchmarks" / "realclips_notes.md",
-                    help="Markdown appended to REALCLIPS.md as 'Notes' (if the file exists)")
+    ap.add_argument(
+        "--notes",
+        type=Path,
+        default=ROOT / "benchmarks" / "realclips_notes.md",
+        help="Markdown appended to REALCLIPS.md as 'Notes' (if the file exists)",
+    )
     a = ap.parse_args(argv)
     if not (a.clips / "EXPECTED.tsv").is_file():
-        print(f"error: no EXPECTED.tsv in {a.clips}; point --clips (or HINGE_REALCLIPS_DIR) at the real-clip folder.",
-              file=sys.stderr)
+        print(
+            f"error: no EXPECTED.tsv in {a.clips}; point --clips (or HINGE_REALCLIPS_DIR) at the real-clip folder.",
+            file=sys.stderr,
+        )
         return 2
     os.environ.setdefault("ANALYZER_MODEL_DIR", str(ROOT.parent / "shared" / "models"))
-    from .. import models
+    from ..capture import models
 
     mpath = models.resolve("full")
     t0 = time.perf_counter()
-    summary, rows = run(a.clips, a.cache, jobs=a.jobs, only=a.only, force=a.force,
-                        log=lambda m: print(m, file=sys.stderr, flush=True))
-    cmd = "hinge-analyzer bench realclips" + (f" --jobs {a.jobs}" if a.jobs > 1 else "") + \
-        "".join(f" --only {o}" for o in (a.only or []))
-    meta = {"date": _dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "command": cmd, "model": mpath.name,
-            "clips_dir": "../shared/realclips" if a.clips.resolve() == DEFAULT_CLIPS.resolve() else str(a.clips),
-            "jobs": a.jobs, "wall_s": round(time.perf_counter() - t0, 1), "analyzer_hash": analyzer_hash(),
-            "host": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-            "notes": a.notes.read_text() if a.notes and a.notes.is_file() else None}
+    summary, rows = run(
+        a.clips, a.cache, jobs=a.jobs, only=a.only, force=a.force, log=lambda m: print(m, file=sys.stderr, flush=True)
+    )
+    cmd = (
+        "hinge-analyzer bench realclips"
+        + (f" --jobs {a.jobs}" if a.jobs > 1 else "")
+        + "".join(f" --only {o}" for o in (a.only or []))
+    )
+    meta = {
+        "date": _dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        "command": cmd,
+        "model": mpath.name,
+        "clips_dir": "../shared/realclips" if a.clips.resolve() == DEFAULT_CLIPS.resolve() else str(a.clips),
+        "jobs": a.jobs,
+        "wall_s": round(time.perf_counter() - t0, 1),
+        "analyzer_hash": analyzer_hash(),
+        "host": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "notes": a.notes.read_text() if a.notes and a.notes.is_file() else None,
+    }
     print(json.dumps({k: summary[k] for k in ("overall", *ITEM_KINDS)}, indent=1))
     if not a.no_write and not a.only:
         from ..atomic import write_text
 
         a.out_dir.mkdir(parents=True, exist_ok=True)
-        write_text(a.out_dir / "realclips.json", json.dumps({"meta": meta, "summary": summary, "clips": rows},
-                                                            indent=1, ensure_ascii=False))
+        write_text(
+            a.out_dir / "realclips.json",
+            json.dumps({"meta": meta, "summary": summary, "clips": rows}, indent=1, ensure_ascii=False),
+        )
         write_text(a.out_dir / "REALCLIPS.md", render_markdown(summary, rows, meta))
         print(f"wrote {a.out_dir / 'REALCLIPS.md'} and {a.out_dir / 'realclips.json'}", file=sys.stderr)
     return 0 if summary["crashed"] == 0 else 1

@@ -15,9 +15,10 @@ clips (``../shared/realclips/EXPECTED.tsv``) name faults with rule-like names (`
 ("hips led the hinge") are mapped by :func:`negated_name` to the fault they deny; :func:`condition_names`
 turns setup and warning codes into condition names.
 """
+
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 #: rule id (before any ``:metric`` suffix) → truth finding name (the fault the finding asserts).
 FAULT_RULES: dict[str, str] = {
@@ -36,6 +37,8 @@ FAULT_RULES: dict[str, str] = {
     "squat_trunk_vs_tibia": "trunk_lean",
     "depth_above_parallel": "depth_above_parallel",
     "lateral_shift": "lateral_shift",
+    "sl_rdl_pelvic_drop": "pelvic_drop",
+    "sl_rdl_knee_in": "knee_valgus",
 }
 
 #: positive rule id → the truth fault name it denies.
@@ -69,8 +72,18 @@ REFUSAL_CONDITIONS: dict[str, str] = {
 }
 
 #: Every clip condition of the real-clip labels (``../shared/realclips/README.md``).
-CONDITION_NAMES = frozenset({"multi_person", "small_subject", "camera_moving", "subject_leaves_frame", "occluded",
-                             "too_short", "no_standing_start", "slow_motion"})
+CONDITION_NAMES = frozenset(
+    {
+        "multi_person",
+        "small_subject",
+        "camera_moving",
+        "subject_leaves_frame",
+        "occluded",
+        "too_short",
+        "no_standing_start",
+        "slow_motion",
+    }
+)
 
 
 def base_rule_id(rule_id: str) -> str:

@@ -1,65 +1,104 @@
-"""Metrics of a clip: :func:`compute_metrics` (CleanTrack + Context → MetricSet).
+"""Metrics of a clip: :func:`compute_metrics` (CleanTrack + Context + kinematics → MetricSet).
 
-Metric ids and their valid views are listed in :mod:`analyzer.metrics.common` (``META``); anything
-the view can't measure is ``MetricValue.not_measurable`` ("not measurable from this view").
+Which metric modules run comes from the exercise registry (:mod:`analyzer.exercises`, per view); what each
+metric is — label, unit, the views that can measure it — from the metric registry (:mod:`.registry`).
+A metric of the exercise that the view cannot measure is ``MetricValue.not_measurable``, never a number.
 """
+
 from __future__ import annotations
 
-from .. import segment as S
+import importlib
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from .. import exercises as X
+from ..context import reps as S
 from ..types import Context, MetricSet, MetricValue
-from . import common, hinge, running, squat, valgus
-from .common import META
+from . import common
+from .registry import METRICS, computed_by
 
-LIFTS = ("squat", "deadlift", "rdl", "hinge")
-LIFT_IDS = ("lcp_delta", "sacral_tangent_delta", "trunk_angle_bottom", "hip_trunk_angle_bottom", "hinge_lag_ms",
-            "hinge_early_ratio", "hinge_back_first_fraction", *valgus.IDS, *squat.SAGITTAL_IDS, "lateral_shift", "rep_count")
-RUN_IDS = ("cadence_spm", *running.SIDE_IDS, *running.FRONTAL_IDS, "vertical_oscillation", "rep_count")
+#: metric module name → its module of this package, for every module the metric registry names (``MetricSpec.module``;
+#: "counts" are computed here). Each has ``compute(clean, ctx, kin) -> MetricSet`` and ``NEEDS_SIDE_KINEMATICS``.
+MODULES: dict[str, ModuleType] = {
+    name: importlib.import_module(f".{name}", __name__)
+    for name in dict.fromkeys(m.module for m in METRICS.values())
+    if name != "counts"
+}
+#: Per-frame kinematics columns kept as metric series (charts, CSV).
+KIN_SERIES = ("knee_flexion_near", "hip_flexion_near", "trunk_angle", "hip_trunk_angle_near", "shank_angle_near")
 
-__all__ = ["compute_metrics", "META", "LIFT_IDS", "RUN_IDS"]
+__all__ = ["compute_metrics", "MODULES", "METRICS"]
 
 
-def compute_metrics(clean, ctx: Context) -> MetricSet:
-    """All metrics for the clip's exercise and view (per rep/stride, with confidence and display band)."""
-    from ..kinematics import frame_kinematics
+def compute_metrics(clean, ctx: Context, kin: dict[str, np.ndarray] | None = None) -> MetricSet:
+    """All metrics for the clip's exercise and view (per rep/stride, with confidence and display band).
 
+    ``kin``: the clip's kinematics (:func:`~analyzer.kinematics.frame_kinematics` for the context's
+    direction and near side); computed here when not given.
+    """
     ms = MetricSet()
-    kin = None
-    if ctx.direction in (1, -1) and ctx.near_side:
-        kin = frame_kinematics(clean, ctx.direction, ctx.near_side)
-        for k in ("knee_flexion_near", "hip_flexion_near", "trunk_angle", "hip_trunk_angle_near", "shank_angle_near"):
+    sagittal = ctx.direction in (1, -1) and bool(ctx.near_side)
+    if sagittal:
+        if kin is None:
+            from ..kinematics import frame_kinematics
+
+            kin = frame_kinematics(clean, ctx.direction, ctx.near_side or "left")
+        for k in KIN_SERIES:
             ms.series[k] = kin[k]
     ms.series["hip_height"] = S.hip_drop_signal(clean.xy, ctx.baseline)
-    if ctx.exercise == "running":
-        running.compute(clean, ctx, kin, ms)
-        n = len([e for e in ctx.gait_events if e.kind == "ic"])
-        ms.add(MetricValue(id="rep_count", label="Foot contacts counted", unit="steps", value=float(n),
-                           confidence=1.0 if n else 0.0, extra={"kind": "steps"}))
-        return ms
-    if ctx.exercise not in LIFTS:
-        for i in LIFT_IDS:
-            if i != "rep_count":
+    spec = X.get(ctx.exercise)
+    if spec is None:
+        lift_modules = dict.fromkeys(m for e in X.LIFTS for v in X.EXERCISES[e].metric_modules.values() for m in v)
+        for name in lift_modules:
+            for i in computed_by(name):
                 ms.add(common.insufficient(i, "exercise not recognised"))
-        ms.add(MetricValue(id="rep_count", label=META["rep_count"][0], unit="reps", value=0.0, confidence=0.0))
+        ms.add(_rep_count(ctx, n=0))
         return ms
-    side = ctx.view == "side" and kin is not None
-    if side:
-        hinge.compute(clean, ctx, kin, ms)
-        squat.compute_sagittal(clean, ctx, kin, ms)
-    else:
-        for i in LIFT_IDS[:7] + squat.SAGITTAL_IDS:
-            ms.add(common.not_measurable(i))
-    valgus.compute(clean, ctx, ms)
-    if ctx.view in ("front", "back"):
-        squat.compute_lateral_shift(clean, ctx, ms)
-    else:
-        ms.add(common.not_measurable("lateral_shift"))
-    valid = common.valid_reps(ctx)
-    ms.add(MetricValue(id="rep_count", label=META["rep_count"][0], unit="reps", value=float(len(valid)),
-                       per_rep=[1.0 if r.valid else 0.0 for r in ctx.reps], frames=[r.bottom for r in ctx.reps],
-                       times=[r.t_bottom for r in ctx.reps], confidence=float(ctx.view_confidence) if ctx.reps else 0.0,
-                       extra={"n_detected": len(ctx.reps), "invalid_reps": [r.index for r in ctx.reps if not r.valid]}))
+    run = set(spec.modules_for(ctx.view))
+    every = dict.fromkeys(m for v in spec.metric_modules.values() for m in v)
+    for name in every:
+        mod = MODULES[name]
+        if name in run and (sagittal or not mod.NEEDS_SIDE_KINEMATICS):
+            ms.merge(mod.compute(clean, ctx, kin if sagittal else None))
+        else:
+            for i in computed_by(name):
+                ms.add(common.not_measurable(i))
+    if not spec.is_lift:
+        n = len([e for e in ctx.gait_events if e.kind == "ic"])
+        ms.add(
+            MetricValue(
+                id="rep_count",
+                label="Foot contacts counted",
+                unit="steps",
+                value=float(n),
+                confidence=1.0 if n else 0.0,
+                extra={"kind": "steps"},
+            )
+        )
+        return ms
+    ms.add(_rep_count(ctx))
     ms.per_rep_rows.extend(_rep_rows(ctx, ms))
     return ms
+
+
+def _rep_count(ctx: Context, n: int | None = None) -> MetricValue:
+    valid = common.valid_reps(ctx)
+    lab = METRICS["rep_count"].label
+    if n is not None:
+        return MetricValue(id="rep_count", label=lab, unit="reps", value=float(n), confidence=0.0)
+    return MetricValue(
+        id="rep_count",
+        label=lab,
+        unit="reps",
+        value=float(len(valid)),
+        per_rep=[1.0 if r.valid else 0.0 for r in ctx.reps],
+        frames=[r.bottom for r in ctx.reps],
+        times=[r.t_bottom for r in ctx.reps],
+        confidence=float(ctx.view_confidence) if ctx.reps else 0.0,
+        extra={"n_detected": len(ctx.reps), "invalid_reps": [r.index for r in ctx.reps if not r.valid]},
+    )
 
 
 def _rep_rows(ctx: Context, ms: MetricSet) -> list[dict]:
@@ -67,7 +106,7 @@ def _rep_rows(ctx: Context, ms: MetricSet) -> list[dict]:
     rows = []
     valid = common.valid_reps(ctx)
     for j, r in enumerate(valid):
-        row = {"rep": r.index, "t_start": r.t_start, "t_bottom": r.t_bottom, "t_end": r.t_end}
+        row: dict[str, Any] = {"rep": r.index, "t_start": r.t_start, "t_bottom": r.t_bottom, "t_end": r.t_end}
         for mid, m in ms.values.items():
             if m.status == "ok" and len(m.per_rep) == len(valid) and mid != "rep_count":
                 row[mid] = m.per_rep[j]

@@ -1,353 +1,36 @@
-"""Pelvis/low-back posture proxy (spec §B) and lumbar-vs-hip hinge timing (spec §C), side view.
+"""Pelvis/low-back posture proxy (spec §B) and lumbar-versus-hip hinge timing (spec §C), side view.
 
-Back contour (eq. 10) from the segmentation mask: rays are cast from the trunk axis (MH→MS) in the
-posterior direction at stations u (fraction of trunk length, 0 = MH, 1 = MS) and stop at the mask
-edge. The buttock apex is the most posterior point for u ≤ 0.1; the contour runs from the apex up to
-u = 0.45 (y_TL = y_MH − 0.45·(y_MH − y_MS) when upright). A cubic is fitted to the contour in chord
-coordinates: LCP = signed max contour–chord distance / chord length (+ = bulging backward = rounded,
-− = curving inward = arched); sacral tangent σ = angle of the fitted curve just above the apex from
-the upward vertical, + = top tilted forward (image frame, so it includes whole-pelvis rotation).
-Both are proxies and are reported only as changes from the person's standing baseline.
+The posture proxy is the change of the back outline (:mod:`.back_outline`) from standing at each rep's
+bottom; hinge timing compares the onsets of the back signal and of posterior hip travel.
 """
-from __future__ import annotations
 
-import contextlib
-import zlib
-from concurrent.futures import ThreadPoolExecutor
+from __future__ import annotations
 
 import numpy as np
 
 from .. import landmarks as L
-from .. import segment as S
+from ..context import reps as S
 from ..geometry import finite_median
 from ..types import Context, MetricSet
 from . import common as C
+from .back_outline import (
+    _contour_found,
+    contour_frames,
+    contour_series,
+    lumbar_angle_from_lcp,
+)
+from .registry import computed_by
 
-TL_U = 0.45
-APEX_U = (-0.40, 0.10)
 #: Minimum noise floor on LCP (engineering choice). On the synthetic ground-truth clips the outline
 #: proxy moved by ≤ 0.035 between a 4° and a 30° lumbar flexion at the stored mask resolution, so a
 #: smaller change is not trusted as "more rounded/arched" (see docs/ACCURACY.md).
 LCP_FLOOR = 0.04
+
+
 ANGLE_FLOOR, H_FLOOR = 3.0, 0.03  # onset floors (spec eq. 11)
+
+
 SUSTAIN_S = 0.10
-
-
-def lumbar_angle_from_lcp(lcp):
-    """Arc angle (deg) of a circular arc with sagitta/chord = LCP: 4·atan(2·LCP) (+ = rounded)."""
-    return np.degrees(4.0 * np.arctan(2.0 * np.asarray(lcp, float)))
-
-
-def back_contour(mask: np.ndarray, scale_xy: tuple[float, float], mh: np.ndarray, ms: np.ndarray, direction: int,
-                 n_stations: int = 64) -> tuple[float, float, np.ndarray | None]:
-    """(LCP, σ deg, contour points px (N,2)) of one frame; NaN when the contour can't be found.
-
-    ``scale_xy`` = (mask_w / W, mask_h / H); ``mh``/``ms`` in px; ``direction`` ±1.
-    """
-    nan = (float("nan"), float("nan"), None)
-    if direction not in (1, -1) or not (np.all(np.isfinite(mh)) and np.all(np.isfinite(ms))):
-        return nan
-    h, w = mask.shape
-    sx, sy = scale_xy
-    a = ms - mh
-    Lt = float(np.hypot(*a))
-    if Lt < 5:
-        return nan
-    e = a / Lt
-    n = direction * np.array([e[1], -e[0]])  # posterior normal
-    u = np.linspace(APEX_U[0], TL_U, n_stations)
-    step = 0.5 / min(sx, sy)
-    r = np.arange(0.0, 0.6 * Lt, step)
-    pts = mh[None, None, :] + (u[:, None, None] * Lt) * e[None, None, :] + r[None, :, None] * n[None, None, :]
-    ix = np.round(pts[..., 0] * sx - 0.5).astype(int)
-    iy = np.round(pts[..., 1] * sy - 0.5).astype(int)
-    inb = (ix >= 0) & (ix < w) & (iy >= 0) & (iy < h)
-    inside = np.zeros(ix.shape, bool)
-    inside[inb] = mask[iy[inb], ix[inb]]
-    start_in = inside[:, 0]
-    out_after = ~inside
-    first_out = np.where(out_after.any(1), out_after.argmax(1), len(r))
-    d = np.where(start_in & (first_out < len(r)), r[np.clip(first_out, 0, len(r) - 1)] - step / 2, np.nan)
-    low = (u <= APEX_U[1]) & np.isfinite(d)
-    if low.sum() < 3 or np.isfinite(d).sum() < 8:
-        return nan
-    ia = int(np.flatnonzero(low)[np.argmax(d[low])])
-    seg = np.arange(ia, n_stations)
-    seg = seg[np.isfinite(d[seg])]
-    if seg.size < 6:
-        return nan
-    P = mh[None, :] + (u[seg, None] * Lt) * e[None, :] + d[seg, None] * n[None, :]
-    c0, c1 = P[0], P[-1]
-    chord = c1 - c0
-    cl = float(np.hypot(*chord))
-    if cl < 3:
-        return nan
-    ch = chord / cl
-    nrm = np.array([-ch[1], ch[0]])
-    if nrm @ n < 0:
-        nrm = -nrm  # + = posterior
-    s = (P - c0) @ ch
-    off = (P - c0) @ nrm
-    coef = np.polyfit(s, off, 3)
-    sg = np.linspace(s.min(), s.max(), 100)
-    fit = np.polyval(coef, sg)
-    fitted = c0[None, :] + sg[:, None] * ch[None, :] + fit[:, None] * nrm[None, :]
-    f0, f1 = fitted[0], fitted[-1]
-    fc = f1 - f0
-    fl = float(np.hypot(*fc))
-    fn = np.array([-fc[1], fc[0]]) / fl
-    if fn @ n < 0:
-        fn = -fn
-    dist = (fitted - f0) @ fn
-    k = int(np.argmax(np.abs(dist)))
-    lcp = float(dist[k] / fl)
-    j = min(len(sg) - 1, 15)  # ~15 % of the chord above the apex
-    tan = fitted[j] - fitted[max(j - 5, 0)]
-    sigma = float(np.degrees(np.arctan2(direction * tan[0], -tan[1])))
-    return lcp, sigma, fitted
-
-
-_BLOCK = 128  # frames per block in :func:`back_contours`: ≈ 6.6 MB of unpacked 256×192 masks, two in flight
-_FIRST, _CHUNK = 16, 8  # ray samples tested in the first / each later pass of :func:`_ray_depths`
-
-
-def _mask_block(store, frames: np.ndarray) -> tuple[np.ndarray, int]:
-    """Masks of ``frames`` as one flat bool array of rows of ``stride`` ≥ w + 1 pixels: a zero row, then
-    per frame a zero row, its h rows (zero from column w on) and a zero row. Pixel (y, x) of the f-th
-    frame is at ``stride·(f·(h+2) + y + 2) + x``; x = −1 or w and y = −1 or h land on zeros."""
-    h, w = store.shape
-    F = len(frames)
-    if hasattr(store, "compressed") and w % 8 == 0:  # pad the packed rows with one zero byte and unpack once
-        wb = w // 8 + 1
-        pk = np.zeros((1 + F * (h + 2), wb), np.uint8)
-        raw = np.frombuffer(b"".join(zlib.decompress(store.compressed(int(i))) for i in frames), np.uint8)
-        pk[1:].reshape(F, h + 2, wb)[:, 1:h + 1, :w // 8] = raw.reshape(F, h, w // 8)
-        return np.unpackbits(pk.reshape(-1)).view(bool), 8 * wb
-    stride = w + 1
-    out = np.zeros((1 + F * (h + 2), stride), bool)
-    body = out[1:].reshape(F, h + 2, stride)
-    for k, i in enumerate(frames):
-        body[k, 1:h + 1, :w] = store.get(int(i))
-    return out.reshape(-1), stride
-
-
-def _ray_depths(masks: np.ndarray, stride: int, shape: tuple[int, int], scale_xy: tuple[float, float], A: np.ndarray,
-                n: np.ndarray, Lt: np.ndarray, step: float) -> np.ndarray:
-    """Depth (px) along the posterior normal where each station's ray leaves the mask, (F, S); NaN if never/not inside.
-
-    ``masks``/``stride`` from :func:`_mask_block` (mask ``shape`` (h, w)); ``A`` (F, S, 2) ray origins px;
-    ``n`` (F, 2) unit normals; ``Lt`` (F,) trunk lengths px; samples every ``step`` px, ``ceil(0.6·Lt / step)``
-    per ray. Samples are tested ``_CHUNK`` at a time and a ray stops at its first sample outside, with the
-    same arithmetic as :func:`back_contour`, so depths are identical.
-    """
-    F, S = A.shape[:2]
-    mh, mw = shape
-    sx, sy = scale_xy
-    R = np.ceil(0.6 * Lt / step).astype(np.int64)  # = len(np.arange(0, 0.6·Lt, step))
-    r = np.arange(int(R.max())) * step  # = np.arange(0, 0.6·Lt, step), bit for bit
-    base = stride * (np.arange(F) * (mh + 2) + 2)  # flat index of pixel (0, 0) of each frame
-    Ax, Ay = A[..., 0].ravel(), A[..., 1].ravel()
-    depth = np.full(F * S, np.nan)
-    act = np.arange(F * S)  # rays still inside the mask
-    k0 = 0
-    while act.size and k0 < r.size:
-        k1 = min(k0 + (_FIRST if k0 == 0 else _CHUNK), r.size)
-        f = act // S
-        rk = r[k0:k1]
-        fx = Ax[act, None] + rk * n[f, 0, None]
-        fx *= sx
-        fx -= 0.5
-        np.rint(fx, out=fx)
-        np.clip(fx, -1, mw, out=fx)
-        fy = Ay[act, None] + rk * n[f, 1, None]
-        fy *= sy
-        fy -= 0.5
-        np.rint(fy, out=fy)
-        np.clip(fy, -1, mh, out=fy)
-        fy *= stride
-        fy += fx
-        fy += base[f, None]
-        out = ~masks[fy.astype(np.intp)]
-        if k0 == 0:  # a ray that starts outside the mask has no depth
-            start_in = ~out[:, 0]
-            act, f, out = act[start_in], f[start_in], out[start_in]
-        left = out.any(axis=1)
-        first = k0 + out.argmax(axis=1)
-        hit = left & (first < R[f])
-        depth[act[hit]] = r[first[hit]] - step / 2
-        act = act[~left & (k1 < R[f])]
-        k0 = k1
-    return depth.reshape(F, S)
-
-
-def _cubic_fit(s: np.ndarray, y: np.ndarray, w: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Least-squares cubic through the points (s, y) where ``w``, evaluated at ``x``; one fit per row.
-
-    Solved by QR in each row's centred, scaled variable: the same curve as ``np.polyval(np.polyfit(
-    s[w], y[w], 3), x)`` to float rounding. Also returns a condition estimate (max/min |diag R|).
-    """
-    lo = np.min(np.where(w, s, np.inf), axis=1)
-    hi = np.max(np.where(w, s, -np.inf), axis=1)
-    mid, half = (lo + hi) / 2, np.maximum((hi - lo) / 2, 1e-12)
-    z = np.where(w, (s - mid[:, None]) / half[:, None], 0.0)
-    wf = w.astype(np.float64)
-    V = np.stack([wf, z, z * z, z * z * z], axis=-1)  # (F, S, 4), rows outside ``w`` zero
-    Q, R = np.linalg.qr(V)
-    dg = np.abs(np.diagonal(R, axis1=1, axis2=2))
-    cond = dg.max(axis=1) / np.maximum(dg.min(axis=1), 1e-300)
-    R = R + (dg < 1e-300)[:, :, None] * np.eye(4)  # singular rows: any answer (flagged by cond)
-    coef = np.linalg.solve(R, np.matmul(np.where(w, y, 0.0)[:, None, :], Q).transpose(0, 2, 1))[..., 0]
-    zx = (x - mid[:, None]) / half[:, None]
-    return ((coef[:, 3, None] * zx + coef[:, 2, None]) * zx + coef[:, 1, None]) * zx + coef[:, 0, None], cond
-
-
-def back_contours(store, frames, scale_xy: tuple[float, float], mh: np.ndarray, ms: np.ndarray, direction: int,
-                  n_stations: int = 64) -> tuple[np.ndarray, np.ndarray]:
-    """(LCP (F,), σ (F,) deg) of :func:`back_contour` for many frames at once; NaN where not found.
-
-    ``store`` is a :class:`~analyzer.pose.MaskStore`, ``frames`` (F,) frame indices (each with a mask),
-    ``mh``/``ms`` (F, 2) px. Same ray casting as :func:`back_contour` (identical contour points); the
-    cubic fit is solved in batch, so LCP and σ agree with it to float rounding (≈ 1e-12).
-    """
-    frames = np.asarray(frames, dtype=np.int64)
-    F = frames.size
-    lcp, sig = np.full(F, np.nan), np.full(F, np.nan)
-    if F == 0 or direction not in (1, -1):
-        return lcp, sig
-    mh, ms = np.asarray(mh, np.float64), np.asarray(ms, np.float64)
-    a = ms - mh
-    Lt = np.hypot(a[:, 0], a[:, 1])
-    ok = np.isfinite(mh).all(axis=1) & np.isfinite(ms).all(axis=1) & (Lt >= 5)
-    u = np.linspace(APEX_U[0], TL_U, n_stations)
-    step = 0.5 / min(scale_xy)
-    blocks = [b0 + np.flatnonzero(ok[b0:b0 + _BLOCK]) for b0 in range(0, F, _BLOCK)]
-    blocks = [b for b in blocks if b.size]
-    h, w = store.shape
-    # A helper thread decodes the next block's masks (zlib and numpy release the GIL) while this one casts rays.
-    with ThreadPoolExecutor(max_workers=1) if len(blocks) > 1 else contextlib.nullcontext() as pool:
-        nxt = None
-        for j, idx in enumerate(blocks):
-            masks, stride = nxt.result() if nxt is not None else _mask_block(store, frames[idx])
-            nxt = pool.submit(_mask_block, store, frames[blocks[j + 1]]) if j + 1 < len(blocks) else None
-            L_, m0 = Lt[idx], mh[idx]
-            e = a[idx] / L_[:, None]
-            n = direction * np.stack([e[:, 1], -e[:, 0]], axis=1)  # posterior normal
-            A = m0[:, None, :] + (u[None, :, None] * L_[:, None, None]) * e[:, None, :]  # (F, S, 2) station points
-            d = _ray_depths(masks, stride, store.shape, scale_xy, A, n, L_, step)
-            lcp[idx], sig[idx], fragile = _contour_fit(d, A, n, u, direction)
-            for k in np.flatnonzero(fragile):  # near-ties the batch fit could decide differently: the scalar path
-                mask = masks[stride * (k * (h + 2) + 2):][:h * stride].reshape(h, stride)[:, :w]
-                lcp[idx[k]], sig[idx[k]], _ = back_contour(mask, scale_xy, m0[k], ms[idx[k]], direction, n_stations)
-    return lcp, sig
-
-
-#: Relative margin under which a sign test or an argmax of :func:`back_contour` counts as a near-tie.
-_TIE = 1e-7
-#: Condition estimate of the cubic fit above which the batch fit may differ from ``np.polyfit`` by > 1e-9.
-_COND = 1e3
-
-
-def _contour_fit(d: np.ndarray, A: np.ndarray, n: np.ndarray, u: np.ndarray, direction: int
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(LCP, σ deg, fragile) per frame from ray depths ``d`` (F, S) px at station points ``A`` (F, S, 2):
-    the apex/chord/cubic steps of :func:`back_contour`, vectorised over frames (the fitted curve is
-    handled in chord coordinates). ``fragile`` marks frames whose result hangs on a near-tie (a sign
-    test or argmax within rounding) or an ill-conditioned fit."""
-    F, S = d.shape
-    lcp, sigma, fragile = np.full(F, np.nan), np.full(F, np.nan), np.zeros(F, bool)
-    fin = np.isfinite(d)
-    low = fin & (u <= APEX_U[1])[None, :]
-    ia = np.argmax(np.where(low, d, -np.inf), axis=1)  # buttock apex: deepest low station
-    seg = fin & (np.arange(S)[None, :] >= ia[:, None])
-    last = S - 1 - np.argmax(seg[:, ::-1], axis=1)
-    g = np.flatnonzero((low.sum(1) >= 3) & (fin.sum(1) >= 8) & (seg.sum(1) >= 6))
-    P = A[g] + np.where(fin[g], d[g], 0.0)[..., None] * n[g, None, :]  # contour points px
-    rows = np.arange(g.size)
-    c0 = P[rows, ia[g]]
-    chord = P[rows, last[g]] - c0
-    cl = np.hypot(chord[:, 0], chord[:, 1])
-    keep = cl >= 3
-    g, P, c0, chord, cl, seg = g[keep], P[keep], c0[keep], chord[keep], cl[keep], seg[g[keep]]
-    rows, ng = np.arange(g.size), n[g]
-    ch = chord / cl[:, None]
-    nrm = np.stack([-ch[:, 1], ch[:, 0]], axis=1)
-    dn = (nrm * ng).sum(1)
-    nrm *= np.where(dn < 0, -1.0, 1.0)[:, None]  # + = posterior
-    Qp = P - c0[:, None, :]
-    s = Qp[..., 0] * ch[:, 0, None] + Qp[..., 1] * ch[:, 1, None]
-    off = Qp[..., 0] * nrm[:, 0, None] + Qp[..., 1] * nrm[:, 1, None]
-    lo = np.min(np.where(seg, s, np.inf), axis=1)
-    hi = np.max(np.where(seg, s, -np.inf), axis=1)
-    sg = np.linspace(lo, hi, 100, axis=1)  # (G, 100)
-    fit, cond = _cubic_fit(s, off, seg, sg)
-    # fitted curve = c0 + sg·ch + fit·nrm; relative to its first point, in (ch, nrm) coordinates (p, q)
-    p, q = sg - sg[:, :1], fit - fit[:, :1]
-    P1, Q1 = p[:, -1], q[:, -1]
-    fl = np.hypot(P1, Q1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        # fn = unit normal of the fitted chord, turned posterior: fn·n = (P1·(nrm·n) − Q1·(ch·n)) / fl
-        fdn = (P1 * (nrm * ng).sum(1) - Q1 * (ch * ng).sum(1)) / fl
-        dist = (q * P1[:, None] - p * Q1[:, None]) / fl[:, None] * np.where(fdn < 0, -1.0, 1.0)[:, None]
-        k = np.argmax(np.abs(dist), axis=1)
-        dk = dist[rows, k]
-        lcp[g] = dk / fl
-        other = np.max(np.where(np.sign(dist) != np.sign(dk)[:, None], np.abs(dist), -np.inf), axis=1)
-        j = 15  # ~15 % of the chord above the apex
-        dp, dq = (p[:, j] - p[:, j - 5])[:, None], (q[:, j] - q[:, j - 5])[:, None]
-        tan = dp * ch + dq * nrm
-        sigma[g] = np.degrees(np.arctan2(direction * tan[:, 0], -tan[:, 1]))
-    fragile[g] = ((np.abs(dn) < _TIE) | ~(np.abs(fdn) >= _TIE) | (cond > _COND)
-                  | ~(np.abs(dk) - other > _TIE * np.abs(dk)))
-    return lcp, sigma, fragile
-
-
-def contour_series(clean, direction: int, frames=None) -> tuple[np.ndarray, np.ndarray]:
-    """(LCP (T,), σ (T,) deg) for every frame with a mask, or only for those among ``frames``; NaN elsewhere."""
-    T = len(clean.t)
-    lcp, sig = np.full(T, np.nan), np.full(T, np.nan)
-    ms = clean.masks
-    if ms is None or direction not in (1, -1):
-        return lcp, sig
-    idx = np.arange(T) if frames is None else np.unique(np.asarray(frames, dtype=np.int64))
-    idx = idx[(idx >= 0) & (idx < min(T, len(ms.valid)))]
-    idx = idx[ms.valid[idx]]
-    mh_, mw_ = ms.shape
-    scale = (mw_ / clean.width, mh_ / clean.height)
-    MH, MS = S.mid_hip(clean.xy[idx]), S.mid_shoulder(clean.xy[idx])
-    lcp[idx], sig[idx] = back_contours(ms, idx, scale, MH, MS, direction)
-    return lcp, sig
-
-
-def _contour_found(clean, direction: int, lcp: np.ndarray, done: np.ndarray, k: int = 3) -> bool:
-    """True when the contour is found on ≥ ``k`` frames: the finite frames of ``lcp`` (computed on the
-    frames ``done``), then the other frames with a mask, computed block by block until ``k`` are found."""
-    n = int(np.isfinite(lcp).sum())
-    ms = clean.masks
-    if n >= k or ms is None or direction not in (1, -1):
-        return n >= k
-    T = min(len(lcp), len(ms.valid))
-    todo = ms.valid[:T].copy()
-    todo[done[done < T]] = False
-    rest = np.flatnonzero(todo)
-    for b in range(0, rest.size, _BLOCK):
-        n += int(np.isfinite(contour_series(clean, direction, rest[b:b + _BLOCK])[0]).sum())
-        if n >= k:
-            return True
-    return False
-
-
-def contour_frames(T: int, baseline: slice | None, reps: list, bases: list[np.ndarray]) -> np.ndarray:
-    """Sorted frames whose contour the hinge metrics read: the standing ``baseline`` and, per rep, its
-    ``bases`` frames, the frames from the last base frame to the bottom, and the rep from start to end."""
-    need = np.zeros(T, bool)
-    if baseline is not None:
-        need[baseline] = True
-    for r, base in zip(reps, bases):
-        need[r.start:r.end + 1] = True
-        if base.size:
-            need[base] = True
-            need[int(base[-1]) + 1:r.bottom + 1] = True
-    return np.flatnonzero(need)
 
 
 def onset(x: np.ndarray, base: np.ndarray, lo: int, hi: int, floor: float, fs: float) -> int | None:
@@ -358,7 +41,7 @@ def onset(x: np.ndarray, base: np.ndarray, lo: int, hi: int, floor: float, fs: f
         return None
     thr = max(3.0 * float(np.std(b)), floor)
     n = max(1, int(np.ceil(SUSTAIN_S * fs)))
-    above = (x[lo:min(hi + 1, len(x))] - float(np.mean(b))) > thr  # runs must lie inside [lo, hi] and x
+    above = (x[lo : min(hi + 1, len(x))] - float(np.mean(b))) > thr  # runs must lie inside [lo, hi] and x
     if above.size < n:
         return None
     c = np.concatenate([[0], np.cumsum(above)])
@@ -372,14 +55,14 @@ def _base_frames(sig: np.ndarray, lo: int, start: int, fs: float) -> np.ndarray:
         return np.arange(max(0, start - 3), start)
     seg = sig[lo:start]
     rest = np.nanmin(seg) if np.isfinite(seg).any() else np.nan
-    top = np.nanmax(sig[start:start + int(2 * fs)]) if np.isfinite(sig[start:start + int(2 * fs)]).any() else rest
+    top = np.nanmax(sig[start : start + int(2 * fs)]) if np.isfinite(sig[start : start + int(2 * fs)]).any() else rest
     q = np.flatnonzero(seg <= rest + 0.03 * max(top - rest, 1e-9)) + lo
     if q.size < 3:
         q = np.arange(lo, start)
     # the last contiguous run of quiet frames, capped to 0.5 s
     brk = np.flatnonzero(np.diff(q) > 1)
-    q = q[brk[-1] + 1:] if brk.size else q
-    return q[-max(3, int(round(0.5 * fs))):]
+    q = q[brk[-1] + 1 :] if brk.size else q
+    return q[-max(3, int(round(0.5 * fs))) :]
 
 
 def _rep_bases(sig: np.ndarray, reps: list, fs: float) -> list[np.ndarray]:
@@ -391,13 +74,19 @@ def _rep_bases(sig: np.ndarray, reps: list, fs: float) -> list[np.ndarray]:
     return bases
 
 
-def compute(clean, ctx: Context, kin: dict, ms: MetricSet) -> None:
-    """Add the §B/§C metrics for a side view (callers handle other views).
+#: Whether the module reads the side-view kinematics (direction and near side known); without them its metrics
+#: are not measurable.
+NEEDS_SIDE_KINEMATICS = True
+
+
+def compute(clean, ctx: Context, kin: dict) -> MetricSet:
+    """The §B/§C metrics of a side view (callers handle other views).
 
     The back contour is computed only on the frames these metrics read (standing baseline, each valid
     rep and the quiet frames before it), so ``series["lcp_delta"]``/``["sacral_tangent_delta"]`` are NaN
     on the other frames.
     """
+    ms = MetricSet()
     t, fs, d = clean.t, clean.fs, ctx.direction
     near = ctx.near_side or "left"
     reps = C.valid_reps(ctx)
@@ -409,7 +98,11 @@ def compute(clean, ctx: Context, kin: dict, ms: MetricSet) -> None:
     lcp, sig = contour_series(clean, d, need)
     MH = S.mid_hip(clean.xy)
     L_thigh = S.thigh_length(clean.xy)
-    mh0 = finite_median(MH[bsl, 0]) if bsl else (finite_median(MH[reps[0].start - 3:reps[0].start, 0]) if reps else np.nan)
+    mh0 = (
+        finite_median(MH[bsl, 0])
+        if bsl
+        else (finite_median(MH[reps[0].start - 3 : reps[0].start, 0]) if reps else np.nan)
+    )
     hback = -d * (MH[:, 0] - mh0) / L_thigh
     trunk = kin["trunk_angle"]
     ms.series["hip_back"] = hback
@@ -423,19 +116,48 @@ def compute(clean, ctx: Context, kin: dict, ms: MetricSet) -> None:
         sfloor = max(2.0 * float(np.nanstd(sig[bsl])), ANGLE_FLOOR)
         dl, ds = lcp - lcp0, sig - sig0
         ms.series["lcp_delta"], ms.series["sacral_tangent_delta"] = dl, ds
-        state = ["more rounded" if v > floor else "more arched" if v < -floor else "neutral"
-                 for v in dl[bottoms]] if bottoms else []
+        state = (
+            ["more rounded" if v > floor else "more arched" if v < -floor else "neutral" for v in dl[bottoms]]
+            if bottoms
+            else []
+        )
         conf = C.landmark_confidence(clean, bottoms, conf_idx) * 0.6  # proxy: capped
-        ms.add(C.make("lcp_delta", dl[bottoms] if bottoms else [], bottoms, t, confidence=conf, proxy=True,
-                      relative_to_baseline=True, extra={"noise_floor": floor, "state_per_rep": state,
-                                                        "standing_lcp": lcp0, "max_per_rep": [
-                                                            float(np.nanmax(dl[r.start:r.end + 1])) for r in reps]}))
-        ms.add(C.make("sacral_tangent_delta", ds[bottoms] if bottoms else [], bottoms, t, confidence=conf, proxy=True,
-                      relative_to_baseline=True, extra={"noise_floor": sfloor, "standing_sigma": sig0}))
+        ms.add(
+            C.make(
+                "lcp_delta",
+                dl[bottoms] if bottoms else [],
+                bottoms,
+                t,
+                confidence=conf,
+                proxy=True,
+                relative_to_baseline=True,
+                extra={
+                    "noise_floor": floor,
+                    "state_per_rep": state,
+                    "standing_lcp": lcp0,
+                    "max_per_rep": [float(np.nanmax(dl[r.start : r.end + 1])) for r in reps],
+                },
+            )
+        )
+        ms.add(
+            C.make(
+                "sacral_tangent_delta",
+                ds[bottoms] if bottoms else [],
+                bottoms,
+                t,
+                confidence=conf,
+                proxy=True,
+                relative_to_baseline=True,
+                extra={"noise_floor": sfloor, "standing_sigma": sig0},
+            )
+        )
     else:
         has_mask = _contour_found(clean, d, lcp, need)  # the contour was found on ≥ 3 frames of the clip
-        why = ("needs the body outline (segmentation mask)" if not has_mask
-               else "needs ≥1 s of quiet standing before the first rep")
+        why = (
+            "needs the body outline (segmentation mask)"
+            if not has_mask
+            else "needs ≥1 s of quiet standing before the first rep"
+        )
         ms.add(C.insufficient("lcp_delta", why))
         ms.add(C.insufficient("sacral_tangent_delta", why))
         floor = LCP_FLOOR
@@ -447,12 +169,19 @@ def compute(clean, ctx: Context, kin: dict, ms: MetricSet) -> None:
     # --- hinge timing ------------------------------------------------------------------------
     method = "contour" if dl is not None else "trunk"
     margin = max(0.100, 3.0 / fs)
-    lags, trunk_lags, ratios, flagged, frames, n_rated, neutral = [], [], [], [], [], 0, []
+    lags: list[float | None] = []
+    trunk_lags: list[float | None] = []
+    ratios: list[float | None] = []
+    frames: list[int | None] = []
+    flagged: list[int] = []
+    neutral: list[int] = []
+    n_rated = 0
     rep_method: list[str | None] = []  # per rated rep: what the lag/flag came from
     lum = lumbar_angle_from_lcp(lcp) if dl is not None else None
     for r, base in zip(reps, bases):
         if base.size < 3:
-            lags.append(None), trunk_lags.append(None), ratios.append(None), frames.append(None)
+            for lst in (lags, trunk_lags, ratios, frames):
+                lst.append(None)
             rep_method.append(None)
             continue
         lo, hi = int(base[-1]) + 1, r.bottom
@@ -470,13 +199,16 @@ def compute(clean, ctx: Context, kin: dict, ms: MetricSet) -> None:
         if th is not None:
             n_rated += 1
             base_trunk = float(np.nanmean(trunk[base]))
-            contour_flag = (lag is not None and lag <= -1000.0 * margin
-                            and dl[th] - float(np.nanmean(dl[base])) > floor)
+            contour_flag = (
+                dl is not None
+                and lag is not None
+                and lag <= -1000.0 * margin
+                and dl[th] - float(np.nanmean(dl[base])) > floor
+            )
             # Spec C fallback ("trunk tips before hips move back": θ_T +5° while the hips have not moved):
             # used without a mask, and also when the outline proxy — weak on real backs — saw nothing.
             trunk_lag = trunk_lags[-1]
-            trunk_flag = (trunk_lag is not None and trunk_lag <= -1000.0 * margin
-                          and trunk[th] - base_trunk >= 5.0)
+            trunk_flag = trunk_lag is not None and trunk_lag <= -1000.0 * margin and trunk[th] - base_trunk >= 5.0
             if contour_flag:
                 flagged.append(r.index)
                 rep_method.append("contour")
@@ -494,36 +226,66 @@ def compute(clean, ctx: Context, kin: dict, ms: MetricSet) -> None:
         R = None
         if dl is not None and th_h is not None:
             h0 = float(np.nanmean(hta[base]))
-            idx30 = np.flatnonzero(hta[th_h:r.bottom + 1] - h0 >= 30.0)
+            idx30 = np.flatnonzero(hta[th_h : r.bottom + 1] - h0 >= 30.0)
             if idx30.size:
                 k = th_h + int(idx30[0])
+                assert lum is not None  # the ratio needs the outline, like dl
                 R = float((lum[k] - np.nanmean(lum[base])) / (hta[k] - h0))
         ratios.append(R)
-    conf_t = C.landmark_confidence(clean, [f for f in frames if f is not None], conf_idx) * (0.7 if method == "contour" else 0.5)
+    conf_t = C.landmark_confidence(clean, [f for f in frames if f is not None], conf_idx) * (
+        0.7 if method == "contour" else 0.5
+    )
     flagged_by = {rep_method[i] for i, r in enumerate(reps) if r.index in flagged}
     if flagged_by:
         method = "contour" if "contour" in flagged_by else "trunk"
-    extra = {"method": method, "trunk_lag_ms": trunk_lags, "neutral_back_reps": neutral, "margin_ms": 1000 * margin,
-             "rep_method": rep_method}
+    extra = {
+        "method": method,
+        "trunk_lag_ms": trunk_lags,
+        "neutral_back_reps": neutral,
+        "margin_ms": 1000 * margin,
+        "rep_method": rep_method,
+    }
     if not reps:
-        for mid in ("hinge_lag_ms", "hinge_early_ratio", "hinge_back_first_fraction"):
-            ms.add(C.insufficient(mid, "no valid reps to measure"))
-        return
-    reason = ("the back stayed within its standing noise floor on every rep" if method == "contour" and len(neutral) == len(reps)
-              else "hip or back onset not found")
+        for mid in computed_by("hinge"):  # the timing metrics
+            if mid not in ms.values:
+                ms.add(C.insufficient(mid, "no valid reps to measure"))
+        return ms
+    reason = (
+        "the back stayed within its standing noise floor on every rep"
+        if method == "contour" and len(neutral) == len(reps)
+        else "hip or back onset not found"
+    )
     ms.add(C.make("hinge_lag_ms", lags, frames, t, confidence=conf_t, reason_if_empty=reason, extra=dict(extra)))
     if dl is None:
         ms.add(C.insufficient("hinge_early_ratio", "needs the body outline (segmentation mask)"))
     else:
-        ms.add(C.make("hinge_early_ratio", ratios, frames, t, confidence=conf_t, proxy=True,
-                      reason_if_empty="hinge never reached 30° of hip–trunk flexion",
-                      extra={"lumbar": "arc angle 4·atan(2·LCP), deg"}))
+        ms.add(
+            C.make(
+                "hinge_early_ratio",
+                ratios,
+                frames,
+                t,
+                confidence=conf_t,
+                proxy=True,
+                reason_if_empty="hinge never reached 30° of hip–trunk flexion",
+                extra={"lumbar": "arc angle 4·atan(2·LCP), deg"},
+            )
+        )
     frac = len(flagged) / n_rated if n_rated else None
     per = [1.0 if r.index in flagged else 0.0 for r in reps]
-    m = C.make("hinge_back_first_fraction", per, frames, t, confidence=conf_t, value=frac,
-               proxy=method == "contour", reason_if_empty="hip onset not found",
-               extra={**extra, "n_reps": n_rated, "flagged_reps": flagged})
+    m = C.make(
+        "hinge_back_first_fraction",
+        per,
+        frames,
+        t,
+        confidence=conf_t,
+        value=frac,
+        proxy=method == "contour",
+        reason_if_empty="hip onset not found",
+        extra={**extra, "n_reps": n_rated, "flagged_reps": flagged},
+    )
     if frac is None:
         m = C.insufficient("hinge_back_first_fraction", "hip onset not found on any rep")
         m.extra.update(extra, n_reps=0, flagged_reps=[])
     ms.add(m)
+    return ms

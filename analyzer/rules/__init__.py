@@ -1,31 +1,42 @@
 """Rules as data: ``rules.toml`` (thresholds → findings) and ``cues.toml`` (cue library, drills, notes).
 
 Public API:
-    evaluate(metrics, ctx, rules_path=None, *, symptoms=None) -> list[Finding]
-    evaluate_detailed(metrics, ctx, rules_path=None) -> Evaluation(findings, skipped)
     load_rules(rules_path=None) -> RuleSet   (raises RulesFileError naming rule and line)
-    symptom_check(answers) -> list[Finding]  (the only source of nerve-related advice)
-    sort_findings(findings), KNOWN_METRICS, QUESTIONS
+    evaluate_detailed(metrics, ctx, rules_path=None, *, rules=None) -> Evaluation(findings, skipped, rules)
+    evaluate(metrics, ctx, rules_path=None) -> list[Finding]
+    with_symptoms(evaluation, answers) -> Evaluation  (the symptom check: the only source of nerve-related advice)
+    sort_findings(findings), QUESTIONS
 """
-from .engine import (
+
+from .evaluate import evaluate, evaluate_detailed, sort_findings, with_symptoms
+from .loader import load_cues, load_rules
+from .model import (
     CATEGORIES,
     DEFAULT_CUES,
     DEFAULT_RULES,
-    KNOWN_METRICS,
     CueLibrary,
     Evaluation,
     Rule,
     RuleSet,
     Skip,
-    evaluate,
-    evaluate_detailed,
-    load_cues,
-    load_rules,
-    sort_findings,
 )
 from .symptoms import QUESTIONS, symptom_check
 
 __all__ = [
-    "CATEGORIES", "DEFAULT_CUES", "DEFAULT_RULES", "KNOWN_METRICS", "QUESTIONS", "CueLibrary", "Evaluation", "Rule",
-    "RuleSet", "Skip", "evaluate", "evaluate_detailed", "load_cues", "load_rules", "sort_findings", "symptom_check",
+    "CATEGORIES",
+    "DEFAULT_CUES",
+    "DEFAULT_RULES",
+    "QUESTIONS",
+    "CueLibrary",
+    "Evaluation",
+    "Rule",
+    "RuleSet",
+    "Skip",
+    "evaluate",
+    "evaluate_detailed",
+    "load_cues",
+    "load_rules",
+    "sort_findings",
+    "symptom_check",
+    "with_symptoms",
 ]

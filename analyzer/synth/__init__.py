@@ -36,10 +36,27 @@ Public API
 
 Command line: ``python -m analyzer.synth NAME|all OUT_DIR`` renders sample or matrix scenarios.
 """
+
 from __future__ import annotations
 
-from .scenarios import EXERCISES, ScenarioSpec, build_motion, render_frames, render_scenario, sample_specs, scenario_matrix
+from .scenarios import (
+    EXERCISES,
+    ScenarioSpec,
+    build_motion,
+    render_frames,
+    render_scenario,
+    sample_specs,
+    scenario_matrix,
+)
 from .truth import GroundTruth
 
-__all__ = ["EXERCISES", "GroundTruth", "ScenarioSpec", "build_motion", "render_frames", "render_scenario",
-           "sample_specs", "scenario_matrix"]
+__all__ = [
+    "EXERCISES",
+    "GroundTruth",
+    "ScenarioSpec",
+    "build_motion",
+    "render_frames",
+    "render_scenario",
+    "sample_specs",
+    "scenario_matrix",
+]

@@ -1,4 +1,5 @@
 """python -m analyzer.synth NAME|samples|matrix OUT_DIR — render named scenarios with their ground truth."""
+
 from __future__ import annotations
 
 import sys

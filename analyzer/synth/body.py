@@ -14,6 +14,7 @@ tilt rotates the pelvis (and the buttocks and sacrum with it) about the left axi
 lumbar flexion bends the lumbar chain relative to the pelvis, so the back surface
 follows the lumbar curve.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -78,8 +79,8 @@ def rodrigues(axis: np.ndarray, deg) -> np.ndarray:
     K[..., 0, 1], K[..., 0, 2] = -k[..., 2], k[..., 1]
     K[..., 1, 0], K[..., 1, 2] = k[..., 2], -k[..., 0]
     K[..., 2, 0], K[..., 2, 1] = -k[..., 1], k[..., 0]
-    I = np.eye(3)
-    return I + np.sin(a) * K + (1 - np.cos(a)) * (K @ K)
+    eye = np.eye(3)
+    return eye + np.sin(a) * K + (1 - np.cos(a)) * (K @ K)
 
 
 # ---------------------------------------------------------------------------
@@ -171,8 +172,8 @@ def two_bone(root: np.ndarray, target: np.ndarray, l1: float, l2: float, pole: n
     d = np.linalg.norm(d_vec, axis=-1, keepdims=True)
     d = np.clip(d, abs(l1 - l2) + 1e-6, 0.999 * (l1 + l2))
     n = d_vec / np.maximum(np.linalg.norm(d_vec, axis=-1, keepdims=True), 1e-12)
-    a = (l1 ** 2 - l2 ** 2 + d ** 2) / (2 * d)
-    r = np.sqrt(np.maximum(l1 ** 2 - a ** 2, 0.0))
+    a = (l1**2 - l2**2 + d**2) / (2 * d)
+    r = np.sqrt(np.maximum(l1**2 - a**2, 0.0))
     p = pole - np.sum(pole * n, axis=-1, keepdims=True) * n
     p = unit(p)
     return root + a * n + r * p
@@ -216,8 +217,9 @@ class Skeleton:
         return int(self.spine.shape[0])
 
 
-def trunk_fk(body: Body, pelvis_pos: np.ndarray, tilt, obliquity, yaw, lumbar_flex, thoracic_flex,
-             neck_flex, head_flex) -> tuple[dict, dict, np.ndarray, np.ndarray]:
+def trunk_fk(
+    body: Body, pelvis_pos: np.ndarray, tilt, obliquity, yaw, lumbar_flex, thoracic_flex, neck_flex, head_flex
+) -> tuple[dict, dict, np.ndarray, np.ndarray]:
     """Pelvis, spine, neck, head and shoulder girdle from the pelvis pose and spine angles.
 
     ``tilt``: pelvis sagittal rotation (deg, + anterior) from the neutral standing pelvis
@@ -279,11 +281,16 @@ def trunk_fk(body: Body, pelvis_pos: np.ndarray, tilt, obliquity, yaw, lumbar_fl
     # face landmarks (MediaPipe-like) in the head frame
     face = {
         "nose": [0.068, 0.0, -0.006],
-        "left_eye": [0.052, 0.019, 0.010], "right_eye": [0.052, -0.019, 0.010],
-        "left_eye_inner": [0.055, 0.010, 0.010], "right_eye_inner": [0.055, -0.010, 0.010],
-        "left_eye_outer": [0.048, 0.027, 0.010], "right_eye_outer": [0.048, -0.027, 0.010],
-        "left_ear": [0.0, 0.050, 0.0], "right_ear": [0.0, -0.050, 0.0],
-        "mouth_left": [0.050, 0.013, -0.030], "mouth_right": [0.050, -0.013, -0.030],
+        "left_eye": [0.052, 0.019, 0.010],
+        "right_eye": [0.052, -0.019, 0.010],
+        "left_eye_inner": [0.055, 0.010, 0.010],
+        "right_eye_inner": [0.055, -0.010, 0.010],
+        "left_eye_outer": [0.048, 0.027, 0.010],
+        "right_eye_outer": [0.048, -0.027, 0.010],
+        "left_ear": [0.0, 0.050, 0.0],
+        "right_ear": [0.0, -0.050, 0.0],
+        "mouth_left": [0.050, 0.013, -0.030],
+        "mouth_right": [0.050, -0.013, -0.030],
     }
     for name, off in face.items():
         P[name] = P["head"] + apply(Rh, np.asarray(off) * H)

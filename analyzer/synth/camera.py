@@ -10,6 +10,7 @@ subject's left), ``back`` (180°), ``side_right`` (−90°), ``oblique30``/``obl
 (turned 30°/45° from the left side toward the front: azimuth 60°/45°) and
 ``oblique30_right``/``oblique45_right`` (−60°/−45°).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -82,8 +83,14 @@ class Camera:
         return 1 if s > 0 else -1
 
     def as_dict(self) -> dict:
-        return {"position_m": [round(float(x), 4) for x in self.position], "R_world_to_camera": np.round(self.R, 6).tolist(),
-                "focal_px": round(self.f, 3), "width": self.width, "height": self.height, "azimuth_deg": self.azimuth}
+        return {
+            "position_m": [round(float(x), 4) for x in self.position],
+            "R_world_to_camera": np.round(self.R, 6).tolist(),
+            "focal_px": round(self.f, 3),
+            "width": self.width,
+            "height": self.height,
+            "azimuth_deg": self.azimuth,
+        }
 
 
 def look_at(position, target, tilt_deg: float = 0.0) -> np.ndarray:
@@ -99,9 +106,20 @@ def look_at(position, target, tilt_deg: float = 0.0) -> np.ndarray:
     return np.stack([right, down, f])
 
 
-def make_camera(view: str | float = "side_left", width: int = 480, height: int = 640, *, distance: float | None = None,
-                cam_height: float = 1.0, tilt_deg: float = 0.0, fov_v_deg: float = 45.0, target_height: float = 0.9,
-                subject_height: float = 1.75, fill: float = 0.78, target_xy=(0.0, 0.0)) -> Camera:
+def make_camera(
+    view: str | float = "side_left",
+    width: int = 480,
+    height: int = 640,
+    *,
+    distance: float | None = None,
+    cam_height: float = 1.0,
+    tilt_deg: float = 0.0,
+    fov_v_deg: float = 45.0,
+    target_height: float = 0.9,
+    subject_height: float = 1.75,
+    fill: float = 0.78,
+    target_xy=(0.0, 0.0),
+) -> Camera:
     """Camera for a named view (or azimuth in degrees).
 
     ``distance`` (m, horizontal, from the target) defaults to the distance at which a standing

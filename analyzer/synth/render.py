@@ -7,6 +7,7 @@ Shading is Lambert (key light + camera fill + ambient) with a faint specular ter
 The background (floor, wall, clutter) is ray-cast once per clip and its depth takes
 part in the z-test, so the floor clips feet and props occlude nothing in front.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,62 +15,10 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .body import Skeleton, apply, unit
+from .body import Skeleton, apply
 from .camera import Camera
-
-
-# ---------------------------------------------------------------------------
-# primitives
-# ---------------------------------------------------------------------------
-@dataclass
-class Prims:
-    """Primitives over T frames: centres (T,N,3), quadrics (T,N,3,3), bound radii (T,N), colours (N,3) 0..1, gloss (N,)."""
-
-    C: np.ndarray
-    Q: np.ndarray
-    R: np.ndarray
-    colour: np.ndarray
-    gloss: np.ndarray
-
-
-class PrimBuilder:
-    def __init__(self, T: int):
-        self.T = T
-        self.C: list[np.ndarray] = []
-        self.Q: list[np.ndarray] = []
-        self.R: list[np.ndarray] = []
-        self.col: list[np.ndarray] = []
-        self.gloss: list[float] = []
-
-    def _add(self, C, Q, R, colour, gloss):
-        T = self.T
-        self.C.append(np.broadcast_to(C, (T, 3)))
-        self.Q.append(np.broadcast_to(Q, (T, 3, 3)))
-        self.R.append(np.broadcast_to(R, (T,)))
-        self.col.append(np.asarray(colour, float) / (255.0 if max(colour) > 1.0 else 1.0))
-        self.gloss.append(gloss)
-
-    def sphere(self, c, r, colour, gloss=0.0):
-        self._add(c, np.eye(3) / r ** 2, np.full(self.T, r), colour, gloss)
-
-    def spheroid(self, p0, p1, r, colour, *, c: float = 0.5, k: float = 0.55, gloss=0.0):
-        """Spheroid along p0→p1 centred at fraction ``c``, half-length ``k``·|p1−p0|, radius ``r``."""
-        v = p1 - p0
-        L = np.linalg.norm(v, axis=-1)
-        a = v / np.maximum(L, 1e-9)[..., None]
-        h = np.maximum(k * L, r * 1.01)
-        Q = np.eye(3) / r ** 2 + a[..., :, None] * a[..., None, :] * (1 / h ** 2 - 1 / r ** 2)[..., None, None]
-        self._add(p0 + c * v, Q, np.maximum(h, r), colour, gloss)
-
-    def ellipsoid(self, c, frame, radii, colour, gloss=0.0):
-        """Ellipsoid with axes = columns of ``frame`` (T,3,3) scaled by ``radii`` (3,)."""
-        radii = np.asarray(radii, float)
-        Q = frame @ np.diag(1.0 / radii ** 2) @ np.swapaxes(frame, -1, -2)
-        self._add(c, Q, np.full(self.T, radii.max()), colour, gloss)
-
-    def build(self) -> Prims:
-        return Prims(np.stack(self.C, 1).astype(np.float64), np.stack(self.Q, 1).astype(np.float64),
-                     np.stack(self.R, 1).astype(np.float64), np.stack(self.col), np.asarray(self.gloss))
+from .raster import PrimBuilder, Prims, raster
+from .scene import Scene, background
 
 
 @dataclass(frozen=True)
@@ -86,8 +35,14 @@ class Style:
 
 
 SKIN_TONES = [(240, 200, 170), (224, 172, 138), (198, 134, 96), (150, 100, 70), (105, 70, 50)]
+
+
 SHIRTS = [(40, 90, 170), (180, 40, 45), (40, 130, 80), (230, 230, 225), (90, 90, 95), (230, 140, 40), (120, 60, 140)]
+
+
 BOTTOMS = [(35, 35, 40), (40, 50, 90), (70, 70, 75), (20, 20, 20), (110, 90, 70)]
+
+
 HAIR = [(30, 22, 18), (60, 40, 25), (120, 80, 40), (200, 170, 110), (90, 90, 90)]
 
 
@@ -109,8 +64,12 @@ def body_prims(sk: Skeleton, style: Style = Style()) -> Prims:
     pc = P["pelvis"]
     pb.ellipsoid(pc + apply(Rp, [-0.008 * H, 0, 0.035 * H]), Rp, [0.062 * H * w, 0.098 * H * w, 0.068 * H], shorts)
     for s in (1, -1):
-        pb.ellipsoid(pc + apply(Rp, [-0.036 * H, s * 0.042 * H * w, -0.004 * H]), Rp,
-                     [0.050 * H * w, 0.047 * H * w, 0.058 * H], shorts)
+        pb.ellipsoid(
+            pc + apply(Rp, [-0.036 * H, s * 0.042 * H * w, -0.004 * H]),
+            Rp,
+            [0.050 * H * w, 0.047 * H * w, 0.058 * H],
+            shorts,
+        )
     # --- lumbar / abdomen and thoracic / chest along the spine --------------
     spine, sf = sk.spine, sk.spine_frames
     n = spine.shape[1] - 1
@@ -138,7 +97,10 @@ def body_prims(sk: Skeleton, style: Style = Style()) -> Prims:
     pb.spheroid(P["c7"] + apply(Rt, [0.01 * H, 0, -0.01 * H]), P["neck_top"], 0.030 * H, skin, c=0.5, k=0.75)
     Rh = sk.frames["head"]
     hc = P["head"]
-    hh = lambda off: hc + apply(Rh, np.asarray(off) * H)
+
+    def hh(off):
+        return hc + apply(Rh, np.asarray(off) * H)
+
     pb.ellipsoid(hh([0, 0, 0]), Rh, [0.057 * H, 0.046 * H, 0.064 * H], skin, gloss=0.15)
     pb.ellipsoid(hh([0.024, 0, -0.036]), Rh, [0.036 * H, 0.036 * H, 0.030 * H], skin, gloss=0.1)  # jaw
     pb.ellipsoid(hh([-0.013, 0, 0.016]), Rh, [0.058 * H, 0.0495 * H, 0.061 * H], hair)  # hair cap
@@ -146,7 +108,9 @@ def body_prims(sk: Skeleton, style: Style = Style()) -> Prims:
         pb.ellipsoid(hh([0.0, s * 0.047, 0.0]), Rh, [0.012 * H, 0.007 * H, 0.019 * H], _shade(skin, 0.88))  # ears
         pb.sphere(hh([0.0475, s * 0.019, 0.010]), 0.0078 * H, (245, 245, 240), gloss=0.4)  # eye whites
         pb.sphere(hh([0.0535, s * 0.019, 0.010]), 0.0040 * H, (25, 20, 20), gloss=0.6)  # pupils
-        pb.ellipsoid(hh([0.0505, s * 0.019, 0.0235]), Rh, [0.004 * H, 0.011 * H, 0.0025 * H], _shade(hair, 0.8))  # brows
+        pb.ellipsoid(
+            hh([0.0505, s * 0.019, 0.0235]), Rh, [0.004 * H, 0.011 * H, 0.0025 * H], _shade(hair, 0.8)
+        )  # brows
     pb.ellipsoid(hh([0.0575, 0, -0.006]), Rh, [0.013 * H, 0.0075 * H, 0.016 * H], _shade(skin, 0.95))  # nose
     pb.ellipsoid(hh([0.0505, 0, -0.030]), Rh, [0.0065 * H, 0.0145 * H, 0.0042 * H], (150, 60, 60))  # mouth
     # --- arms -------------------------------------------------------------------
@@ -177,7 +141,9 @@ def body_prims(sk: Skeleton, style: Style = Style()) -> Prims:
         heel, toe = P[f"{side}_heel"], P[f"{side}_foot_index"]
         fm = 0.5 * (heel + toe) + apply(Rf, [0, 0, 0.014 * H])
         pb.ellipsoid(fm, Rf, [0.5 * b.foot_length * 1.0, 0.026 * H, 0.024 * H], shoes, gloss=0.2)
-        pb.ellipsoid(heel + apply(Rf, [0.028 * H, 0, 0.02 * H]), Rf, [0.032 * H, 0.024 * H, 0.026 * H], shoes, gloss=0.2)
+        pb.ellipsoid(
+            heel + apply(Rf, [0.028 * H, 0, 0.02 * H]), Rf, [0.032 * H, 0.024 * H, 0.026 * H], shoes, gloss=0.2
+        )
     # --- props ----------------------------------------------------------------------
     ex = sk.extras
     if "bar_left" in ex:
@@ -198,178 +164,6 @@ def body_prims(sk: Skeleton, style: Style = Style()) -> Prims:
     return pb.build()
 
 
-# ---------------------------------------------------------------------------
-# background
-# ---------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Scene:
-    """Backdrop and lighting. Colours RGB 0..255."""
-
-    wall: tuple = (205, 200, 190)
-    floor: tuple = (150, 115, 80)
-    wall_distance: float = 2.5  # m behind the subject, along the camera's line of sight
-    texture: float = 1.0  # 0 = flat colours, 1 = normal texture
-    clutter: int = 4  # number of wall/floor objects
-    light_azimuth: float = 35.0  # deg around the camera's look direction (0 = from the camera)
-    light_elevation: float = 45.0
-    ambient: float = 0.35
-    key: float = 0.75
-    exposure: float = 1.0
-    treadmill: bool = False
-
-
-def _hash_noise(ix, iy, seed):
-    v = (np.asarray(ix, np.int64) * 73856093) ^ (np.asarray(iy, np.int64) * 19349663) ^ (seed * 83492791)
-    return ((v % 1000) / 1000.0)
-
-
-def background(cam: Camera, scene: Scene, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """(H,W,3) float RGB 0..1 backdrop and (H,W) depth (ray parameter) for the z-test."""
-    d = cam.rays()
-    o = cam.position
-    Hh, W = cam.height, cam.width
-    depth = np.full((Hh, W), np.inf)
-    img = np.zeros((Hh, W, 3))
-    seed = int(rng.integers(0, 2 ** 20))
-    # floor z = 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        tf = np.where(d[..., 2] < -1e-6, -o[2] / d[..., 2], np.inf)
-    # wall: plane perpendicular to the horizontal look direction, wall_distance behind the origin
-    look = cam.R[2].copy()
-    look[2] = 0
-    look /= np.linalg.norm(look)
-    side_ax = np.array([-look[1], look[0], 0.0])
-    wall_pt = look * scene.wall_distance
-    denom = d @ look
-    with np.errstate(divide="ignore", invalid="ignore"):
-        tw = np.where(denom > 1e-6, ((wall_pt - o) @ look) / denom, np.inf)
-    is_floor = tf < tw
-    t = np.minimum(tf, tw)
-    depth[:] = t
-    P = o + d * t[..., None]
-    tex = scene.texture
-    # floor: planks along the camera's side axis
-    fc = np.asarray(scene.floor, float) / 255
-    s_coord = P @ side_ax
-    l_coord = P @ look
-    plank = np.floor(l_coord / 0.18)
-    var = _hash_noise(plank, 0, seed) - 0.5
-    grain = 0.04 * np.sin(s_coord * 37 + 3 * np.sin(l_coord * 5)) * tex
-    seam = (np.abs((l_coord / 0.18) - np.round(l_coord / 0.18)) < 0.03) * 0.25 * tex
-    floor_col = fc[None, None, :] * (1 + 0.25 * var * tex + grain - seam)[..., None]
-    if scene.treadmill:
-        belt = (np.abs(P[..., 0]) < 0.95) & (np.abs(P[..., 1]) < 0.32)
-        rail = (np.abs(P[..., 0]) < 1.0) & (np.abs(P[..., 1]) >= 0.32) & (np.abs(P[..., 1]) < 0.42)
-        floor_col = np.where(belt[..., None], np.array([0.16, 0.16, 0.17]), floor_col)
-        floor_col = np.where(rail[..., None], np.array([0.55, 0.55, 0.58]), floor_col)
-    # wall: paint + noise + skirting board
-    wc = np.asarray(scene.wall, float) / 255
-    hgt = P[..., 2]
-    wall_col = wc[None, None, :] * (1 + 0.03 * tex * np.sin(s_coord * 3.1 + hgt * 2.3))[..., None]
-    wall_col = np.where((hgt < 0.12)[..., None], wc * 0.55, wall_col)
-    # clutter on the wall: posters, a door, a shelf, a window (avoid the subject's column)
-    for _ in range(scene.clutter):
-        kind = rng.integers(0, 4)
-        s0 = rng.uniform(0.6, 2.6) * rng.choice([-1, 1])
-        wdt = rng.uniform(0.35, 0.9)
-        if kind == 0:  # poster
-            h0, hgt_ = rng.uniform(1.1, 1.6), rng.uniform(0.4, 0.8)
-            col = rng.uniform(0.15, 0.9, 3)
-        elif kind == 1:  # door
-            h0, hgt_, wdt = 0.0, 2.05, 0.85
-            col = np.array([0.55, 0.42, 0.3]) * rng.uniform(0.8, 1.2)
-        elif kind == 2:  # shelf
-            h0, hgt_ = rng.uniform(0.8, 1.4), 0.05
-            col = np.array([0.35, 0.25, 0.18])
-        else:  # window
-            h0, hgt_ = 1.0, 0.9
-            col = np.array([0.85, 0.9, 0.97]) * 1.05
-        m = (~is_floor) & (s_coord > s0) & (s_coord < s0 + wdt) & (hgt > h0) & (hgt < h0 + hgt_)
-        wall_col = np.where(m[..., None], col * (1 + 0.06 * tex * np.sin(hgt * 20)[..., None]), wall_col)
-    img = np.where(is_floor[..., None], floor_col, wall_col)
-    # distance darkening + vertical gradient
-    img *= (1.0 - 0.08 * np.clip((t - 2.0) / 4.0, 0, 1))[..., None]
-    if tex > 0:
-        img += rng.normal(0, 0.012 * tex, img.shape)
-    # floor props as ellipsoids (kettlebells, balls) near the wall, not in front of the subject
-    n_obj = scene.clutter // 2
-    if n_obj:
-        pb = PrimBuilder(1)
-        for _ in range(n_obj):
-            s0 = rng.uniform(0.9, 2.0) * rng.choice([-1, 1])
-            back = rng.uniform(0.8, 0.6 * scene.wall_distance + 0.6)
-            r = rng.uniform(0.1, 0.2)
-            c = wall_pt * (back / scene.wall_distance) + side_ax * s0 + np.array([0, 0, r])
-            pb.sphere(c[None], r, tuple(rng.uniform(0.1, 0.8, 3)), gloss=0.3)
-        pr = pb.build()
-        img, depth = _raster(cam, d, pr.C[0], pr.Q[0], pr.R[0], pr.colour, pr.gloss, img, depth, scene)
-    return np.clip(img, 0, 1), depth
-
-
-# ---------------------------------------------------------------------------
-# rasteriser
-# ---------------------------------------------------------------------------
-def _light_dirs(cam: Camera, scene: Scene) -> tuple[np.ndarray, np.ndarray]:
-    look = cam.R[2]
-    back = -look  # toward the camera
-    a, e = np.radians(scene.light_azimuth), np.radians(scene.light_elevation)
-    right = cam.R[0]
-    up = np.array([0.0, 0.0, 1.0])
-    Ld = np.cos(e) * (np.cos(a) * back + np.sin(a) * right) + np.sin(e) * up
-    return unit(Ld), unit(back)
-
-
-def _raster(cam: Camera, rays: np.ndarray, C, Q, Rb, colour, gloss, img, depth, scene: Scene):
-    """Ray-cast N ellipsoids into ``img``/``depth`` (modified copies returned)."""
-    img = img.copy()
-    depth = depth.copy()
-    o = cam.position
-    Hh, W = depth.shape
-    cc = cam.to_camera(C)
-    Ld, V = _light_dirs(cam, scene)
-    for j in range(C.shape[0]):
-        zc = cc[j, 2]
-        r = Rb[j]
-        if zc - r < 0.05:
-            continue
-        u = cam.f * cc[j, 0] / zc + cam.cx
-        v = cam.f * cc[j, 1] / zc + cam.cy
-        rad = cam.f * r / np.sqrt(max(zc ** 2 - r ** 2, 1e-6)) + 2
-        x0, x1 = max(int(u - rad), 0), min(int(u + rad) + 1, W)
-        y0, y1 = max(int(v - rad), 0), min(int(v + rad) + 1, Hh)
-        if x0 >= x1 or y0 >= y1:
-            continue
-        d = rays[y0:y1, x0:x1]
-        Qj = Q[j]
-        oc = o - C[j]
-        Qd = d @ Qj
-        a = np.einsum("ijk,ijk->ij", Qd, d)
-        Qoc = Qj @ oc
-        b = 2.0 * (d @ Qoc)
-        c = oc @ Qoc - 1.0
-        disc = b * b - 4 * a * c
-        hit = disc > 0
-        if not hit.any():
-            continue
-        t = (-b - np.sqrt(np.where(hit, disc, 0))) / (2 * a)
-        sub = depth[y0:y1, x0:x1]
-        m = hit & (t > 0) & (t < sub)
-        if not m.any():
-            continue
-        tm = t[m]
-        nrm = unit(Qoc[None, :] + tm[:, None] * Qd[m])
-        lam = np.clip(nrm @ Ld, 0, None)
-        fill = np.clip(nrm @ V, 0, None)
-        hv = unit(Ld + V)
-        spec = gloss[j] * np.clip(nrm @ hv, 0, None) ** 24
-        rim = 0.12 * (1 - fill) ** 3
-        shade = scene.ambient + scene.key * lam + 0.25 * fill
-        col = colour[j][None, :] * shade[:, None] + (spec + rim * 0.3)[:, None]
-        sub[m] = tm
-        img[y0:y1, x0:x1][m] = col * scene.exposure
-    return img, depth
-
-
 def _shadow(cam: Camera, sk: Skeleton, i: int, shape) -> np.ndarray:
     """Soft multiplicative floor shadow under the feet and body (H,W) in (0,1]."""
     Hh, W = shape
@@ -377,8 +171,13 @@ def _shadow(cam: Camera, sk: Skeleton, i: int, shape) -> np.ndarray:
     m = np.zeros((Hh // s + 1, W // s + 1), np.float32)
     P = sk.points
     pts = []
-    for name, rad in (("left_heel", 0.07), ("right_heel", 0.07), ("left_foot_index", 0.07), ("right_foot_index", 0.07),
-                      ("pelvis", 0.22)):
+    for name, rad in (
+        ("left_heel", 0.07),
+        ("right_heel", 0.07),
+        ("left_foot_index", 0.07),
+        ("right_foot_index", 0.07),
+        ("pelvis", 0.22),
+    ):
         p = P[name][i].copy()
         h = p[2]
         p[2] = 0.0
@@ -394,7 +193,7 @@ def _shadow(cam: Camera, sk: Skeleton, i: int, shape) -> np.ndarray:
     return 1.0 - 0.35 * np.clip(m, 0, 1)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Nuisance:
     """Image degradations. ``noise`` σ in 8-bit levels; ``blur`` optical σ px; ``motion_blur`` sub-frames."""
 
@@ -413,26 +212,44 @@ class Renderer:
         self.rng = np.random.default_rng(seed)
         self.ss = supersample
         if supersample > 1:
-            self._cam_hi = Camera(cam.position, cam.R, cam.f * supersample, cam.width * supersample,
-                                  cam.height * supersample, cam.azimuth)
+            self._cam_hi = Camera(
+                cam.position, cam.R, cam.f * supersample, cam.width * supersample, cam.height * supersample, cam.azimuth
+            )
         else:
             self._cam_hi = cam
         self.rays = self._cam_hi.rays()
         self.bg, self.bg_depth = background(self._cam_hi, scene, np.random.default_rng(seed + 7919))
 
-    def frame(self, prims: Prims, sk: Skeleton, i: int, nuisance: Nuisance = Nuisance(),
-              sub_prims: list[tuple[Prims, int]] | None = None) -> np.ndarray:
+    def frame(
+        self,
+        prims: Prims,
+        sk: Skeleton,
+        i: int,
+        nuisance: Nuisance = Nuisance(),
+        sub_prims: list[tuple[Prims, int]] | None = None,
+    ) -> np.ndarray:
         """RGB uint8 frame ``i``. ``sub_prims`` (other prims, index) are averaged in for motion blur."""
         cam = self._cam_hi
         shadow = _shadow(cam, sk, i, self.bg.shape[:2])
         base = self.bg * shadow[..., None]
-        img, _ = _raster(cam, self.rays, prims.C[i], prims.Q[i], prims.R[i], prims.colour, prims.gloss, base,
-                         self.bg_depth, self.scene)
+        img, _ = raster(
+            cam,
+            self.rays,
+            prims.C[i],
+            prims.Q[i],
+            prims.R[i],
+            prims.colour,
+            prims.gloss,
+            base,
+            self.bg_depth,
+            self.scene,
+        )
         if sub_prims:
             acc = img.copy()
             for pr, j in sub_prims:
-                im2, _ = _raster(cam, self.rays, pr.C[j], pr.Q[j], pr.R[j], pr.colour, pr.gloss, base, self.bg_depth,
-                                 self.scene)
+                im2, _ = raster(
+                    cam, self.rays, pr.C[j], pr.Q[j], pr.R[j], pr.colour, pr.gloss, base, self.bg_depth, self.scene
+                )
                 acc += im2
             img = acc / (1 + len(sub_prims))
         img = np.clip(img, 0, 1)

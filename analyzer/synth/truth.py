@@ -19,105 +19,32 @@ Angle conventions follow ``method_spec.md``:
 
 All angles are degrees, pixel coordinates are px in the rendered frame (x right, y down).
 """
+
 from __future__ import annotations
 
 import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from .body import Skeleton, fppa_3d
+from .. import landmarks as _L
+from .body import Skeleton
 from .camera import Camera, view_kind
-from .motions import VALGUS_REF_KNEE
+from .expected import expected_findings
+from .motion import VALGUS_REF_KNEE
+from .truth_angles import angles_2d, angles_3d
 
 TRUTH_FORMAT = "hinge-analyzer/synth-truth"
+
+
 TRUTH_VERSION = 1
 
+
 #: MediaPipe-named points written per frame.
-LANDMARK_NAMES = (
-    "nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner", "right_eye", "right_eye_outer",
-    "left_ear", "right_ear", "mouth_left", "mouth_right",
-    "left_shoulder", "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist",
-    "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle",
-    "left_heel", "right_heel", "left_foot_index", "right_foot_index",
-)
-
-
-# ---------------------------------------------------------------------------
-# 2D spec formulas (kept local so the truth never depends on the code it checks)
-# ---------------------------------------------------------------------------
-def _angle3(a, b, c):
-    u, v = a - b, c - b
-    cross = u[..., 0] * v[..., 1] - u[..., 1] * v[..., 0]
-    return np.degrees(np.arctan2(np.abs(cross), np.sum(u * v, -1)))
-
-
-def _phi(a, b, direction):
-    return np.degrees(np.arctan2(direction * (b[..., 0] - a[..., 0]), a[..., 1] - b[..., 1]))
-
-
-def fppa_2d(h, k, a, mh_x):
-    """Spec A(3): 180−∠HKA from image points, + when K is medial of line H–A (toward ``mh_x``)."""
-    ang = 180.0 - _angle3(h, k, a)
-    dy = a[..., 1] - h[..., 1]
-    s = np.where(np.abs(dy) > 1e-9, (k[..., 1] - h[..., 1]) / np.where(np.abs(dy) > 1e-9, dy, 1), 0.5)
-    x_line = h[..., 0] + s * (a[..., 0] - h[..., 0])
-    medial = (k[..., 0] - x_line) * (mh_x - x_line) > 0
-    return np.where(medial, ang, -ang)
-
-
-def angles_2d(lm: dict[str, np.ndarray], direction: int) -> dict[str, np.ndarray]:
-    out = {}
-    mh = 0.5 * (lm["left_hip"] + lm["right_hip"])
-    ms = 0.5 * (lm["left_shoulder"] + lm["right_shoulder"])
-    for side in ("left", "right"):
-        H, K, A = lm[f"{side}_hip"], lm[f"{side}_knee"], lm[f"{side}_ankle"]
-        out[f"knee_flexion_{side}"] = 180.0 - _angle3(H, K, A)
-        out[f"hip_flexion_{side}"] = 180.0 - _angle3(ms, H, K)
-        out[f"fppa_{side}"] = fppa_2d(H, K, A, mh[..., 0])
-        out[f"depth_angle_{side}"] = np.degrees(np.arctan2(K[..., 1] - H[..., 1], np.abs(K[..., 0] - H[..., 0])))
-        if direction:
-            out[f"thigh_angle_{side}"] = _phi(H, K, direction)
-            out[f"shank_angle_{side}"] = _phi(A, K, direction)
-    if direction:
-        out["trunk_angle"] = _phi(mh, ms, direction)
-    d = lm["right_hip"] - lm["left_hip"]
-    # + = the right hip lower in the image, independent of which hip is on the image's left
-    out["pelvis_obliquity"] = np.degrees(np.arctan2(d[..., 1], np.abs(d[..., 0]) + 1e-9))
-    return out
-
-
-def angles_3d(sk: Skeleton, lumbar_design: np.ndarray) -> dict[str, np.ndarray]:
-    P, F = sk.points, sk.frames
-    out = {}
-    Rp = F["pelvis"]
-    mh = 0.5 * (P["left_hip"] + P["right_hip"])
-    ms = 0.5 * (P["left_shoulder"] + P["right_shoulder"])
-    for side, s in (("left", 1), ("right", -1)):
-        H, K, A = P[f"{side}_hip"], P[f"{side}_knee"], P[f"{side}_ankle"]
-        u, v = H - K, A - K
-        out[f"knee_flexion_{side}"] = 180.0 - np.degrees(np.arccos(np.clip(
-            np.sum(u * v, -1) / np.linalg.norm(u, axis=-1) / np.linalg.norm(v, axis=-1), -1, 1)))
-        th = K - H  # thigh in the pelvis frame
-        th_p = np.einsum("tji,tj->ti", Rp, th)
-        out[f"hip_flexion_{side}"] = np.degrees(np.arctan2(th_p[:, 0], -th_p[:, 2]))
-        out[f"hip_adduction_{side}"] = np.degrees(np.arctan2(-s * th_p[:, 1], np.hypot(th_p[:, 0], th_p[:, 2])))
-        out[f"shank_angle_{side}"] = np.degrees(np.arctan2(K[:, 0] - A[:, 0], K[:, 2] - A[:, 2]))
-        out[f"thigh_angle_{side}"] = np.degrees(np.arctan2(K[:, 0] - H[:, 0], H[:, 2] - K[:, 2]))
-        a1, a2 = ms - H, K - H
-        out[f"hip_trunk_angle_{side}"] = 180.0 - np.degrees(np.arccos(np.clip(
-            np.sum(a1 * a2, -1) / np.linalg.norm(a1, axis=-1) / np.linalg.norm(a2, axis=-1), -1, 1)))
-        out[f"fppa_{side}"] = fppa_3d(H, K, A, s)
-    v = ms - mh
-    out["trunk_angle"] = np.degrees(np.arctan2(v[:, 0], v[:, 2]))
-    ap = P["asis"] - P["psis"]
-    out["pelvic_tilt"] = np.degrees(np.arctan2(-ap[:, 2], np.hypot(ap[:, 0], 1e-12) * np.sign(ap[:, 0] + 1e-12)))
-    out["lumbar_flexion"] = np.asarray(lumbar_design, float) * np.ones(len(mh))
-    lat = P["left_hip"] - P["right_hip"]
-    out["pelvic_obliquity"] = np.degrees(np.arctan2(lat[:, 2], np.hypot(lat[:, 0], lat[:, 1])))
-    return out
+LANDMARK_NAMES = tuple(n for n in _L.NAMES if n.split("_", 1)[-1] not in ("pinky", "index", "thumb"))
 
 
 @dataclass
@@ -139,16 +66,22 @@ class GroundTruth:
         return float(self.meta["fps"])
 
     def as_dict(self) -> dict:
-        r = lambda a, n: np.round(np.asarray(a, float), n).tolist()
+        def r(a, n):
+            return np.round(np.asarray(a, float), n).tolist()
+
         return {
-            "format": TRUTH_FORMAT, "version": TRUTH_VERSION, **self.meta,
+            "format": TRUTH_FORMAT,
+            "version": TRUTH_VERSION,
+            **self.meta,
             "frames": {
                 "t": r(self.t, 5),
                 "landmarks_px": {k: r(v, 2) for k, v in self.landmarks.items()},
                 "angles_2d": {k: r(v, 2) for k, v in self.angles_2d.items()},
                 "angles_3d": {k: r(v, 2) for k, v in self.angles_3d.items()},
             },
-            "events": self.events, "summary": self.summary, "expected_findings": self.expected,
+            "events": self.events,
+            "summary": self.summary,
+            "expected_findings": self.expected,
         }
 
     def save(self, path: str | os.PathLike) -> None:
@@ -157,16 +90,26 @@ class GroundTruth:
         write_text(path, json.dumps(self.as_dict(), separators=(",", ":"), default=_default))
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> "GroundTruth":
+    def load(cls, path: str | os.PathLike) -> GroundTruth:
         d = json.loads(Path(path).read_text())
         if d.get("format") != TRUTH_FORMAT:
             raise ValueError(f"{path} is not a synthetic ground-truth file")
         fr = d.pop("frames")
         events, summary, expected = d.pop("events"), d.pop("summary"), d.pop("expected_findings")
-        arr = lambda m: {k: np.asarray(v, float) for k, v in m.items()}
-        return cls(meta=d, t=np.asarray(fr["t"], float), landmarks=arr(fr["landmarks_px"]),
-                   angles_2d=arr(fr["angles_2d"]), angles_3d=arr(fr["angles_3d"]), events=events, summary=summary,
-                   expected=expected)
+
+        def arr(m):
+            return {k: np.asarray(v, float) for k, v in m.items()}
+
+        return cls(
+            meta=d,
+            t=np.asarray(fr["t"], float),
+            landmarks=arr(fr["landmarks_px"]),
+            angles_2d=arr(fr["angles_2d"]),
+            angles_3d=arr(fr["angles_3d"]),
+            events=events,
+            summary=summary,
+            expected=expected,
+        )
 
 
 def _default(o):
@@ -216,18 +159,29 @@ def build_truth(motion, cam: Camera, meta: dict, sample_idx: np.ndarray | None =
     events = _events(motion, t, fps, a3, sub, lm)
     summary = _summary(motion, t, a2, a3, lm, events, kind, near, sub)
     expected = expected_findings(motion.exercise, motion.params, kind, summary)
-    meta = dict(meta) | {"direction": direction, "near_side": near, "view_kind": kind, "n_frames": int(len(idx)),
-                         "units": {"t": "s", "landmarks_px": "px", "angles": "deg"}}
+    meta = dict(meta) | {
+        "direction": direction,
+        "near_side": near,
+        "view_kind": kind,
+        "n_frames": int(len(idx)),
+        "units": {"t": "s", "landmarks_px": "px", "angles": "deg"},
+    }
     return GroundTruth(meta, t, lm, a2, a3, events, summary, expected)
 
 
 def _subset(sk: Skeleton, idx) -> Skeleton:
-    return Skeleton(sk.body, {k: v[idx] for k, v in sk.points.items()}, {k: v[idx] for k, v in sk.frames.items()},
-                    sk.spine[idx], sk.spine_frames[idx], {})
+    return Skeleton(
+        sk.body,
+        {k: v[idx] for k, v in sk.points.items()},
+        {k: v[idx] for k, v in sk.frames.items()},
+        sk.spine[idx],
+        sk.spine_frames[idx],
+        {},
+    )
 
 
 def _events(motion, t, fps, a3, sk, lm=None) -> dict:
-    ev = {}
+    ev: dict[str, Any] = {}
     if "reps" in motion.events:
         reps = []
         base_lum = float(np.median(a3["lumbar_flexion"][t < 1.0]))
@@ -244,19 +198,23 @@ def _events(motion, t, fps, a3, sk, lm=None) -> dict:
             # length (what a 2D analyzer can read from a front camera)
             i0, ib = rr["start_frame"], min(rr["bottom_frame"], len(t) - 1)
             kf = 0.5 * (a3["knee_flexion_left"] + a3["knee_flexion_right"])
-            seg = np.flatnonzero(kf[i0:ib + 1] >= VALGUS_REF_KNEE)
+            seg = np.flatnonzero(kf[i0 : ib + 1] >= VALGUS_REF_KNEE)
             rr["valgus_ref_frame"] = int(i0 + seg[0]) if seg.size else ib
             if lm is not None:
-                th = np.minimum(*(np.linalg.norm(lm[f"{sd}_hip"] - lm[f"{sd}_knee"], axis=-1) for sd in ("left", "right")))
+                th = np.minimum(
+                    *(np.linalg.norm(lm[f"{sd}_hip"] - lm[f"{sd}_knee"], axis=-1) for sd in ("left", "right"))
+                )
                 ref = float(np.median(th[t < 1.0]))
-                ok = np.flatnonzero(th[i0:ib + 1] >= 0.5 * ref)
+                ok = np.flatnonzero(th[i0 : ib + 1] >= 0.5 * ref)
                 rr["thigh50_frame"] = int(i0 + ok[-1]) if ok.size else ib
             reps.append(rr)
         ev["reps"] = reps
         ev["lumbar_first"] = bool(all(r["lumbar_onset"] < r["hip_onset"] for r in motion.events["reps"]))
-        ev["definitions"] = ("hip_onset/lumbar_onset: designed start of pelvis-on-femur flexion / lumbar flexion; "
-                             "hinge_lag_ms = lumbar_onset − hip_onset (negative = back first, spec C.12 sign); "
-                             "*_2deg: first time the true angle exceeds its standing value by 2°")
+        ev["definitions"] = (
+            "hip_onset/lumbar_onset: designed start of pelvis-on-femur flexion / lumbar flexion; "
+            "hinge_lag_ms = lumbar_onset − hip_onset (negative = back first, spec C.12 sign); "
+            "*_2deg: first time the true angle exceeds its standing value by 2°"
+        )
     if "initial_contacts" in motion.events:
         for key in ("initial_contacts", "toe_offs"):
             ev[key] = {s: [round(x, 4) for x in v] for s, v in motion.events[key].items()}
@@ -272,12 +230,33 @@ def _summary(motion, t, a2, a3, lm, events, kind, near, sk) -> dict:
     if "reps" in events:
         bots = [r["bottom_frame"] for r in events["reps"] if r["bottom_frame"] < len(t)]
         s["n_reps"] = len(events["reps"])
-        m = lambda a: round(float(np.mean(a[bots])), 2) if bots else None
-        for k in ("knee_flexion_left", "knee_flexion_right", "hip_flexion_left", "hip_flexion_right", "trunk_angle",
-                  "pelvic_tilt", "lumbar_flexion", "fppa_left", "fppa_right", "hip_adduction_left", "hip_adduction_right"):
+
+        def m(a):
+            return round(float(np.mean(a[bots])), 2) if bots else None
+
+        for k in (
+            "knee_flexion_left",
+            "knee_flexion_right",
+            "hip_flexion_left",
+            "hip_flexion_right",
+            "trunk_angle",
+            "pelvic_tilt",
+            "lumbar_flexion",
+            "fppa_left",
+            "fppa_right",
+            "hip_adduction_left",
+            "hip_adduction_right",
+        ):
             s[f"{k}_bottom_3d"] = m(a3[k])
-        for k in ("fppa_left", "fppa_right", "knee_flexion_near", "hip_flexion_near", "trunk_angle", "shank_angle_near",
-                  "depth_angle_near"):
+        for k in (
+            "fppa_left",
+            "fppa_right",
+            "knee_flexion_near",
+            "hip_flexion_near",
+            "trunk_angle",
+            "shank_angle_near",
+            "depth_angle_near",
+        ):
             if k in a2:
                 s[f"{k}_bottom_2d"] = m(a2[k])
         base = t < 1.0
@@ -292,13 +271,22 @@ def _summary(motion, t, a2, a3, lm, events, kind, near, sk) -> dict:
         s["hinge_lag_ms"] = [r["hinge_lag_ms"] for r in events["reps"]]
         s["lumbar_first"] = events["lumbar_first"]
         if "trunk_angle" in a2 and near:
-            s["trunk_shank_diff_bottom_2d"] = round(s["trunk_angle_bottom_2d"] - s["shank_angle_near_bottom_2d"], 2) \
-                if bots else None
+            s["trunk_shank_diff_bottom_2d"] = (
+                round(s["trunk_angle_bottom_2d"] - s["shank_angle_near_bottom_2d"], 2) if bots else None
+            )
         heel = np.minimum(sk.points["left_heel"][:, 2], sk.points["right_heel"][:, 2])
         s["heel_lift_max_m"] = round(float(heel.max() - heel[base].mean()), 4)
         mh = 0.5 * (sk.points["left_hip"] + sk.points["right_hip"])
         ma = 0.5 * (sk.points["left_ankle"] + sk.points["right_ankle"])
-        s["lateral_shift_bottom"] = round(float(np.mean((mh[bots, 1] - ma[bots, 1]) / body.hip_width)), 3) if bots else None
+        s["lateral_shift_bottom"] = (
+            round(float(np.mean((mh[bots, 1] - ma[bots, 1]) / body.hip_width)), 3) if bots else None
+        )
+        stance = motion.events.get("stance")
+        if stance and bots:  # single-leg lifts: the standing leg's knee-in and the free side's pelvic drop
+            sg = 1 if stance == "left" else -1
+            s["stance"] = stance
+            s["stance_pelvic_drop_bottom_3d"] = round(float(np.mean(sg * a3["pelvic_obliquity"][bots])), 2)
+            s["stance_fppa_bottom_3d"] = round(float(np.mean(a3[f"fppa_{stance}"][bots])), 2)
     if "initial_contacts" in events:
         L = body.thigh + body.shank
         os_, sw, cpd = [], [], []
@@ -323,56 +311,3 @@ def _summary(motion, t, a2, a3, lm, events, kind, near, sk) -> dict:
         s["pelvic_drop_midstance_3d"] = round(float(np.mean(cpd)), 2) if cpd else None
         s["trunk_lean_3d"] = round(float(np.mean(a3["trunk_angle"][t >= events["run_start"]])), 2)
     return s
-
-
-def expected_findings(exercise: str, p: dict, kind: str, s: dict) -> dict:
-    """Findings a correct analyzer must / must not report, from the scenario's knobs and view.
-
-    Names are rule-like ids: knee_valgus, lateral_shift, depth_above_parallel, trunk_lean, heel_lift,
-    hinge_back_first, lumbar_rounding, overstride, pelvic_drop, crossover, low_cadence. Faults the view
-    cannot see go to ``must_not_report`` (a number there would be a finding for an unmeasurable metric).
-    """
-    must, must_not = [], []
-    frontal = kind in ("front", "back")
-    side = kind == "side"
-
-    def rule(name, present: bool | None, measurable: bool):
-        if not measurable:
-            must_not.append(name)
-        elif present is True:
-            must.append(name)
-        elif present is False:
-            must_not.append(name)
-
-    if exercise in ("squat", "back_squat"):
-        v = p.get("valgus_fppa")
-        rule("knee_valgus", None if v is not None and 5 < v < 12 else (v is not None and v >= 12), frontal)
-        sh = abs(p.get("lateral_shift", 0.0))
-        rule("lateral_shift", None if 0.05 < sh < 0.15 else sh >= 0.15, frontal)
-        depth = s.get("depth_angle_near_bottom_2d")
-        rule("depth_above_parallel", None if depth is None or abs(depth) < 5 else depth > 0, side)
-        diff = s.get("trunk_shank_diff_bottom_2d")
-        rule("trunk_lean", None if diff is None or 10 < abs(diff) < 20 else abs(diff) >= 20, side)
-        hl = p.get("heel_lift", 0.0)
-        rule("heel_lift", None if 0 < hl < 8 else hl >= 8, side)
-        rule("hinge_back_first", False, True)
-    elif exercise in ("rdl", "deadlift", "hinge"):
-        lead, lf = p.get("lumbar_lead_ms", 0.0), p.get("lumbar_flex", 0.0)
-        bad = lead >= 200 and lf >= 15
-        good = lead <= -100
-        rule("hinge_back_first", True if bad else (False if good else None), side)
-        rule("lumbar_rounding", True if lf >= 20 else (False if lf <= 6 else None), side)
-        rule("knee_valgus", False, frontal)
-    elif exercise == "running":
-        os_ = s.get("overstride_ic_3d") or 0.0
-        rule("overstride", None if 0.22 < os_ < 0.3 else os_ >= 0.3, side)
-        drops = [p.get("pelvic_drop", 0.0), p.get("pelvic_drop_right") if p.get("pelvic_drop_right") is not None
-                 else p.get("pelvic_drop", 0.0)]
-        rule("pelvic_drop", None if 4 <= max(drops) <= 7 else max(drops) > 7, frontal)
-        swv = p.get("step_width", 0.3)
-        rule("crossover", None if -0.1 < swv < 0.15 else swv <= -0.1, frontal)
-        cad = p.get("cadence", 170)
-        rule("low_cadence", None if 155 <= cad < 165 else cad < 155, True)
-        rule("knee_valgus", False, True) if not frontal else None
-    return {"must_report": sorted(set(must)), "must_not_report": sorted(set(must_not) - set(must)),
-            "note": "ids are rule-like names; faults a view cannot measure are listed under must_not_report"}

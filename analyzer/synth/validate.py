@@ -4,6 +4,7 @@ Used by tests/test_synth.py and the sample-video check: run the pose model over 
 then measure detection rate, landmark pixel errors and angle errors (spec §D knee and
 hip flexion in side views, spec §A FPPA at the rep bottoms in frontal views).
 """
+
 from __future__ import annotations
 
 import os
@@ -12,17 +13,32 @@ from pathlib import Path
 import numpy as np
 
 from .. import landmarks as L
-from .truth import GroundTruth, angles_2d
+from .truth import GroundTruth
+from .truth_angles import angles_2d
 
-LEG_POINTS = ("left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle",
-              "left_heel", "right_heel", "left_foot_index", "right_foot_index", "left_shoulder", "right_shoulder")
+LEG_POINTS = (
+    "left_hip",
+    "right_hip",
+    "left_knee",
+    "right_knee",
+    "left_ankle",
+    "right_ankle",
+    "left_heel",
+    "right_heel",
+    "left_foot_index",
+    "right_foot_index",
+    "left_shoulder",
+    "right_shoulder",
+)
 
 
 def run_pose(video: str | os.PathLike, model_path: str | os.PathLike | None = None, *, masks: bool = False):
     """PoseTrack of ``video`` (every frame, full model unless ``model_path`` says otherwise)."""
-    from .. import models
-    from ..pose import PoseEstimator, PoseSettings, TrackBuilder
-    from ..video import FileSource
+    from ..capture import models
+    from ..capture.video import FileSource
+    from ..track.estimator import PoseEstimator
+    from ..track.recorder import TrackBuilder
+    from ..track.settings import PoseSettings
 
     mp = model_path or models.resolve("full")
     src = FileSource(video, max_side=None, threaded=False)
@@ -46,9 +62,19 @@ def landmark_errors(xy: np.ndarray, truth: GroundTruth) -> dict[str, float]:
 
 def measured_angles(xy: np.ndarray, truth: GroundTruth) -> dict[str, np.ndarray]:
     """Spec 2D angles of detected landmarks, computed exactly as the truth's ``angles_2d``."""
-    lm = {name: np.asarray(xy[:, L.INDEX[name]], float) for name in
-          ("left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle",
-           "left_shoulder", "right_shoulder")}
+    lm = {
+        name: np.asarray(xy[:, L.INDEX[name]], float)
+        for name in (
+            "left_hip",
+            "right_hip",
+            "left_knee",
+            "right_knee",
+            "left_ankle",
+            "right_ankle",
+            "left_shoulder",
+            "right_shoulder",
+        )
+    }
     d = int(truth.meta.get("direction") or 0) if truth.meta.get("view_kind") in ("side", "oblique") else 0
     return angles_2d(lm, d)
 
@@ -82,8 +108,9 @@ def angle_report(xy: np.ndarray, truth: GroundTruth) -> dict:
     return rep
 
 
-def clip_report(video: str | os.PathLike, truth: GroundTruth | str | os.PathLike | None = None,
-                model_path=None) -> dict:
+def clip_report(
+    video: str | os.PathLike, truth: GroundTruth | str | os.PathLike | None = None, model_path=None
+) -> dict:
     """Pose the clip and compare it with its truth (``video`` with ``.json`` suffix by default)."""
     if not isinstance(truth, GroundTruth):
         truth = GroundTruth.load(truth or Path(video).with_suffix(".json"))

@@ -3,6 +3,7 @@
 The server is started by the fixture on 127.0.0.1 and a free port, and stopped (by its pid) at the
 end. Everything skips cleanly when chromium, Playwright or the pose model is missing.
 """
+
 from __future__ import annotations
 
 import os
@@ -19,8 +20,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM = os.environ.get("HINGE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def _free_port() -> int:
@@ -44,11 +52,28 @@ def streamlit_url(chromium_path, model_path, tmp_path_factory):
     port = _free_port()
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
     env = dict(os.environ)
-    env.update(ANALYZER_MODEL_DIR=str(Path(model_path).parent), ANALYZER_NO_DOWNLOAD="1",
-               ANALYZER_CACHE_DIR=str(tmp_path_factory.mktemp("app-cache")), GLOG_minloglevel="2",
-               PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""))
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+    env.update(
+        ANALYZER_MODEL_DIR=str(Path(model_path).parent),
+        ANALYZER_NO_DOWNLOAD="1",
+        ANALYZER_CACHE_DIR=str(tmp_path_factory.mktemp("app-cache")),
+        GLOG_minloglevel="2",
+        PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
+    )
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "app.py"),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     fh = open(log, "wb")
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -80,8 +105,9 @@ def streamlit_url(chromium_path, model_path, tmp_path_factory):
 
 
 def launch(playwright, chromium_path: str, extra_args: list[str] | None = None):
-    return playwright.chromium.launch(executable_path=chromium_path, headless=True,
-                                      args=CHROMIUM_ARGS + list(extra_args or []))
+    return playwright.chromium.launch(
+        executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS + list(extra_args or [])
+    )
 
 
 def find_clip(kind: str) -> Path:

@@ -1,5 +1,6 @@
 """Live mode in a real browser: a fake camera plays a squat clip; processed frames come back with the
 overlay and the rep counter goes up."""
+
 from __future__ import annotations
 
 import re
@@ -12,7 +13,7 @@ from .y4m import write_y4m
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
 
-# Pixels of the overlay's banner (analyzer.live._banner): green when counting, red during setup.
+# Pixels of the overlay's banner (analyzer.live.coach._banner): green when counting, red during setup.
 OVERLAY_PROBE = """
 (video) => {
   const w = video.videoWidth, h = video.videoHeight;
@@ -44,8 +45,12 @@ def test_live_mode_counts_reps_with_overlay(streamlit_url, chromium_path, tmp_pa
     y4m = tmp_path / "camera.y4m"
     n = write_y4m(clip, y4m, max_side=320, seconds=12.0, fps=15)
     assert n > 30
-    args = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={y4m}", "--autoplay-policy=no-user-gesture-required"]
+    args = [
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={y4m}",
+        "--autoplay-policy=no-user-gesture-required",
+    ]
     with sync_playwright() as p:
         browser = launch(p, chromium_path, args)
         try:
@@ -58,8 +63,7 @@ def test_live_mode_counts_reps_with_overlay(streamlit_url, chromium_path, tmp_pa
             start.wait_for(timeout=60_000)
             start.click()
             # processed frames arrive: the status line reports frames and the output video plays
-            page.wait_for_function(
-                "() => /frames processed [1-9]/.test(document.body.innerText)", timeout=90_000)
+            page.wait_for_function("() => /frames processed [1-9]/.test(document.body.innerText)", timeout=90_000)
             video = frame.locator("video").first
             video.wait_for(timeout=30_000)
             deadline, probe = time.monotonic() + 30, {"hits": 0}

@@ -1,4 +1,5 @@
 """Upload a clip in a real browser, wait for the results, check findings and that the video plays."""
+
 from __future__ import annotations
 
 import re
@@ -26,7 +27,8 @@ def test_upload_sample_clip_shows_findings_and_playable_video(streamlit_url, chr
             # the file chip appears, and its spinner goes once the upload has finished
             page.locator('[data-testid="stFileChip"]').first.wait_for(timeout=60_000)
             page.wait_for_function(
-                "() => !document.querySelector('[data-testid=\"stFileChipIconSpinner\"]')", timeout=60_000)
+                "() => !document.querySelector('[data-testid=\"stFileChipIconSpinner\"]')", timeout=60_000
+            )
             assert clip.name[:7] in page.locator('[data-testid="stFileChip"]').first.inner_text()
             t0 = time.monotonic()
             page.get_by_role("button", name="Analyse").click()
@@ -40,10 +42,13 @@ def test_upload_sample_clip_shows_findings_and_playable_video(streamlit_url, chr
                 page.wait_for_function(
                     """() => /Results —/.test(document.body.innerText)
                              || document.querySelector('[data-testid="stAlertContentError"]') !== null""",
-                    timeout=240_000)
+                    timeout=240_000,
+                )
             except Exception as exc:
-                pytest.fail(f"no results after 240 s ({type(exc).__name__}); page text:\n"
-                            f"{page.locator('body').inner_text()[-2000:]}")
+                pytest.fail(
+                    f"no results after 240 s ({type(exc).__name__}); page text:\n"
+                    f"{page.locator('body').inner_text()[-2000:]}"
+                )
             errs = page.locator('[data-testid="stAlertContentError"]')
             assert errs.count() == 0, f"the app showed an error: {errs.first.inner_text()}"
             # the page streams in; the download buttons come last
@@ -53,19 +58,24 @@ def test_upload_sample_clip_shows_findings_and_playable_video(streamlit_url, chr
             body = page.locator("body").inner_text()
             assert "Traceback" not in body, "a Python traceback reached the page"
             assert "What to work on" in body
-            assert re.search(r"(Fix first|Worth fixing|Note|Good)\s*—|No findings|No technique findings", body), \
+            assert re.search(r"(Fix first|Worth fixing|Note|Good)\s*—|No findings|No technique findings", body), (
                 "no finding cards were rendered"
+            )
             assert "Key angles over time" in body and "Downloads" in body
 
             video = page.locator("video").first
             video.wait_for(state="attached", timeout=30_000)
-            page.wait_for_function("() => { const v = document.querySelector('video'); return v && v.readyState >= 2; }",
-                                   timeout=60_000)
+            page.wait_for_function(
+                "() => { const v = document.querySelector('video'); return v && v.readyState >= 2; }", timeout=60_000
+            )
             t_start = video.evaluate("v => { v.muted = true; return v.currentTime; }")
             video.evaluate("v => v.play()")
-            page.wait_for_function(f"() => document.querySelector('video').currentTime > {t_start} + 0.3",
-                                   timeout=30_000)
-            state = video.evaluate("v => ({rs: v.readyState, t: v.currentTime, w: v.videoWidth, err: v.error && v.error.code})")
+            page.wait_for_function(
+                f"() => document.querySelector('video').currentTime > {t_start} + 0.3", timeout=30_000
+            )
+            state = video.evaluate(
+                "v => ({rs: v.readyState, t: v.currentTime, w: v.videoWidth, err: v.error && v.error.code})"
+            )
             assert state["rs"] >= 2 and state["t"] > t_start and state["w"] > 0 and not state["err"], state
             video.evaluate("v => { v.pause(); v.currentTime = Math.min(v.duration * 0.5, 4); }")
             time.sleep(0.5)

@@ -1,4 +1,5 @@
 """Write a YUV4MPEG2 (.y4m) file from a video, for Chromium's fake camera (--use-file-for-fake-video-capture)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,7 +16,7 @@ def rgb_to_i420(img: np.ndarray) -> bytes:
 
 def write_y4m(src: str | Path, dst: str | Path, *, max_side: int = 320, seconds: float = 10.0, fps: int = 15) -> int:
     """Decode ``src`` (first ``seconds``), downscale to ``max_side``, resample to ``fps``; returns frames written."""
-    from analyzer.video import FileSource
+    from analyzer.capture.video import FileSource
 
     frames = []
     next_t = 0.0

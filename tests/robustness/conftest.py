@@ -4,6 +4,7 @@ A clean failure is: the expected exit code, one ``error: <sentence>`` line on st
 naming the problem, no traceback anywhere, and no output file left behind
 (the output folder is absent or empty, hidden temp files included).
 """
+
 from __future__ import annotations
 
 import os
@@ -45,7 +46,7 @@ class Run:
 
     @property
     def error_lines(self) -> list[str]:
-        return [l for l in self.stderr.splitlines() if l.startswith("error: ")]
+        return [ln for ln in self.stderr.splitlines() if ln.startswith("error: ")]
 
 
 def run_cli(*args, cwd: Path | None = None, env: dict | None = None, timeout: float = 180) -> Run:
@@ -76,7 +77,7 @@ def assert_clean_failure(r: Run, exit_code: int, pattern: str, out: Path | None 
     assert "internal error" not in both, both
     assert r.returncode == exit_code, f"exit {r.returncode} != {exit_code}; stderr: {r.stderr!r}"
     assert len(r.error_lines) == 1, f"expected one 'error:' line, got stderr {r.stderr!r}"
-    msg = r.error_lines[0][len("error: "):]
+    msg = r.error_lines[0][len("error: ") :]
     assert re.search(pattern, msg, re.I), f"{msg!r} does not match {pattern!r}"
     assert msg.rstrip().endswith((".", ")")) and len(msg) < 400, f"not one or two plain sentences: {msg!r}"
     if out is not None:

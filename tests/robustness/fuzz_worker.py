@@ -6,6 +6,7 @@ for an :class:`AnalyzerError` (the only exceptions allowed), or ``{"status": "ba
 anything else (an uncaught exception or an invalid frame). The parent enforces the per-input
 timeout and restarts the worker after a hang or a crash.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,8 @@ MAX_FRAMES = 64
 def check(path: str) -> dict:
     import numpy as np
 
+    from analyzer.capture.video import FileSource
     from analyzer.errors import AnalyzerError
-    from analyzer.video import FileSource
 
     try:
         src = FileSource(path, max_side=160)
@@ -44,15 +45,19 @@ def check(path: str) -> dict:
             return {"status": "bad", "type": "BadMessage", "msg": msg}
         return {"status": "refused", "code": exc.code, "msg": msg}
     except BaseException as exc:  # noqa: BLE001 - this is what the fuzzer hunts
-        return {"status": "bad", "type": type(exc).__name__, "msg": str(exc)[:300],
-                "tb": traceback.format_exc(limit=6)[-1500:]}
+        return {
+            "status": "bad",
+            "type": type(exc).__name__,
+            "msg": str(exc)[:300],
+            "tb": traceback.format_exc(limit=6)[-1500:],
+        }
 
 
 def main() -> None:
     mem = int(sys.argv[1]) if len(sys.argv) > 1 else 0
     if mem:  # a mutated header claiming a gigantic frame must not take the machine down
         resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
-    import analyzer.video  # noqa: F401 - warm imports before the first timed input
+    import analyzer.capture.video  # noqa: F401 - warm imports before the first timed input
 
     print(json.dumps({"status": "ready"}), flush=True)
     for line in sys.stdin:

@@ -3,6 +3,7 @@
 Every function takes the destination path (or folder) and returns the path it wrote.
 Clips are tiny (tens of frames, ≤ 320 px) unless the class is about size.
 """
+
 from __future__ import annotations
 
 import struct
@@ -53,7 +54,7 @@ def audio_only(path: Path, seconds: float = 1.0) -> Path:
         n = int(seconds * rate)
         tone = (0.2 * np.sin(2 * np.pi * 440 * np.arange(n) / rate)).astype(np.float32)
         for i0 in range(0, n, 1024):
-            chunk = tone[i0:i0 + 1024][None, :]
+            chunk = tone[i0 : i0 + 1024][None, :]
             fr = av.AudioFrame.from_ndarray(chunk, format="fltp", layout="mono")
             fr.sample_rate, fr.pts = rate, i0
             for p in s.encode(fr):
@@ -92,9 +93,18 @@ def long_blobs(path: Path) -> Path:
     return path
 
 
-def encode(path: Path, frames, *, fps: float = 30, fmt: str | None = None, codec: str = "libx264",
-           times: list[float] | None = None, options: dict | None = None, container_options: dict | None = None,
-           pix_fmt: str = "yuv420p") -> Path:
+def encode(
+    path: Path,
+    frames,
+    *,
+    fps: float = 30,
+    fmt: str | None = None,
+    codec: str = "libx264",
+    times: list[float] | None = None,
+    options: dict | None = None,
+    container_options: dict | None = None,
+    pix_fmt: str = "yuv420p",
+) -> Path:
     """Encode RGB ``frames`` with PyAV. ``times`` (s) gives per-frame timestamps (variable rate)."""
     import av
 
@@ -176,7 +186,7 @@ def huge_frame(path: Path, w: int = 7680, h: int = 4320, n: int = 4, fps: float 
     frames = []
     for i in range(n):
         img = np.full((h, w, 3), 60, np.uint8)
-        img[:, i * w // (2 * n): i * w // (2 * n) + w // 16] = 200
+        img[:, i * w // (2 * n) : i * w // (2 * n) + w // 16] = 200
         frames.append(img)
     return encode(path, frames, fps=fps, fmt="mp4", options={"preset": "ultrafast", "crf": "35"})
 
@@ -207,7 +217,7 @@ def mp4_with_moov_last(path: Path, n: int = 60) -> Path:
 
 def read_rgb(path: Path, max_frames: int | None = None) -> tuple[list[np.ndarray], float, list[float]]:
     """All upright frames of a clip as RGB arrays, its fps and timestamps (for composing test clips)."""
-    from analyzer.video import FileSource
+    from analyzer.capture.video import FileSource
 
     src = FileSource(path, max_side=None, threaded=False)
     frames, ts = [], []

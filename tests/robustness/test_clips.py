@@ -3,6 +3,7 @@
 Person-dependent classes compose their inputs in a temp folder from a real clip in
 ``../shared/realclips`` (read only, nothing copied into the repo) and skip when it is absent.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,11 +15,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from analyzer.capture.video import FileSource, probe
+from analyzer.capture.writer import write_rotated_copy
 from analyzer.errors import ClipTooShortError, NoPersonError
-from analyzer.video import FileSource, probe, write_rotated_copy
 
 from . import inputs as I
-from .conftest import ROOT, assert_clean_failure, assert_no_outputs, expect_error, files_in, run_cli
+from .conftest import (
+    ROOT,
+    assert_clean_failure,
+    assert_no_outputs,
+    expect_error,
+    run_cli,
+)
 
 SHARED = Path(os.environ.get("HINGE_SHARED_DIR", ROOT.parent / "shared"))
 OUTPUTS = ["kinematics.csv", "report.html", "report.json", "report.md", "tracks.npz"]
@@ -48,8 +56,10 @@ def analyse_ok(clip: Path, out: Path, *extra) -> tuple[str, dict]:
 
 def peak_rss_mb(code: str) -> float:
     """Peak RSS (MB) of a fresh Python running ``code``."""
-    wrapper = ("import resource, subprocess, sys; subprocess.run([sys.executable, '-c', sys.argv[1]], check=True); "
-               "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    wrapper = (
+        "import resource, subprocess, sys; subprocess.run([sys.executable, '-c', sys.argv[1]], check=True); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
     r = subprocess.run([sys.executable, "-c", wrapper, code], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert r.returncode == 0, r.stderr[-2000:]
     return int(r.stdout.split()[-1]) / 1024
@@ -68,7 +78,7 @@ def test_8k_frames_are_downscaled_in_the_decoder_with_bounded_memory(clip_8k):
     assert (info.width, info.height) == (7680, 4320)
     frames = list(FileSource(clip_8k))
     assert len(frames) == 12 and frames[0].image.shape == (720, 1280, 3) and frames[0].scale == pytest.approx(6.0)
-    peak = peak_rss_mb(f"from analyzer.video import FileSource\nfor f in FileSource({str(clip_8k)!r}): pass")
+    peak = peak_rss_mb(f"from analyzer.capture.video import FileSource\nfor f in FileSource({str(clip_8k)!r}): pass")
     full_rgb_mb = 12 * 7680 * 4320 * 3 / 2**20  # the whole clip as full-size RGB: 1.1 GiB
     assert peak < 700, f"decoding 8K used {peak:.0f} MB (all frames at full size would be {full_rgb_mb:.0f} MB)"
 
@@ -77,8 +87,10 @@ def test_8k_frames_are_downscaled_in_the_decoder_with_bounded_memory(clip_8k):
 def test_8k_clip_through_the_cli(clip_8k, tmp_path, model_path):
     """The whole run (decode, 1280-px model input, overlay) on 8K: a clean no-person answer, bounded memory."""
     out = tmp_path / "out"
-    code = ("import sys\nfrom analyzer.cli import main\n"
-            f"sys.exit(0 if main(['analyze', {str(clip_8k)!r}, '--out', {str(out)!r}, '--quiet']) == 5 else 1)")
+    code = (
+        "import sys\nfrom analyzer.cli import main\n"
+        f"sys.exit(0 if main(['analyze', {str(clip_8k)!r}, '--out', {str(out)!r}, '--quiet']) == 5 else 1)"
+    )
     peak = peak_rss_mb(code)
     assert peak < 1500, f"8K analysis peaked at {peak:.0f} MB"
     assert_no_outputs(out)
@@ -104,8 +116,12 @@ def test_extreme_aspect_ratio_through_the_cli(tmp_path, model_path):
 # Time
 # ---------------------------------------------------------------------------
 def test_clip_under_one_second(work):
-    expect_error(I.short_clip(work / "blink.mp4", seconds=0.3), ClipTooShortError,
-                 r"only 0\.30 s long; film at least a standing second and one full rep", work.parent / "out")
+    expect_error(
+        I.short_clip(work / "blink.mp4", seconds=0.3),
+        ClipTooShortError,
+        r"only 0\.30 s long; film at least a standing second and one full rep",
+        work.parent / "out",
+    )
 
 
 def test_clip_of_0_8_s_with_a_person_is_too_short(person, tmp_path):
@@ -116,7 +132,9 @@ def test_clip_of_0_8_s_with_a_person_is_too_short(person, tmp_path):
 
 def test_no_person(work, model_path):
     clip = I.small_clip(work / "empty-room.mp4", n=45)
-    expect_error(clip, NoPersonError, r"No person was found in this clip \(detected in 0% of frames\)", work.parent / "out")
+    expect_error(
+        clip, NoPersonError, r"No person was found in this clip \(detected in 0% of frames\)", work.parent / "out"
+    )
 
 
 @pytest.mark.realclips
@@ -150,7 +168,7 @@ def test_portrait_phone_clip_with_rotation_metadata(tmp_path):
     assert info.rotation == 90 and (info.width, info.height) == (304, 540)
     _, rep_r = analyse_ok(rotated, tmp_path / "out_r")
     _, rep_u = analyse_ok(upright, tmp_path / "out_u")
-    from analyzer.pose import PoseTrack
+    from analyzer.track.data import PoseTrack
 
     tr, tu = PoseTrack.load(tmp_path / "out_r" / "tracks.npz"), PoseTrack.load(tmp_path / "out_u" / "tracks.npz")
     assert (tr.width, tr.height) == (304, 540)
@@ -167,12 +185,13 @@ def test_two_people_locks_on_one_and_says_so(person, tmp_path):
     import cv2
 
     frames, fps = person
-    two = [cv2.resize(np.concatenate([f, f[:, ::-1]], axis=1), (640, 320), interpolation=cv2.INTER_AREA)
-           for f in frames]
+    two = [
+        cv2.resize(np.concatenate([f, f[:, ::-1]], axis=1), (640, 320), interpolation=cv2.INTER_AREA) for f in frames
+    ]
     clip = I.encode(tmp_path / "two.mp4", two, fps=fps, fmt="mp4")
     stdout, rep = analyse_ok(clip, tmp_path / "out")
     assert "warning: Several people were visible" in stdout and "follows one person" in stdout
-    from analyzer.pose import PoseTrack
+    from analyzer.track.data import PoseTrack
 
     tr = PoseTrack.load(tmp_path / "out" / "tracks.npz")
     assert int(tr.n_people.max()) >= 2
@@ -199,7 +218,7 @@ def test_person_leaves_and_reenters(person, tmp_path):
     clip = I.encode(tmp_path / "leave.mp4", clip_frames, fps=fps, fmt="mp4")
     stdout, rep = analyse_ok(clip, tmp_path / "out")
     assert "warning: The person was out of view from 1." in stdout
-    from analyzer.pose import PoseTrack
+    from analyzer.track.data import PoseTrack
 
     tr = PoseTrack.load(tmp_path / "out" / "tracks.npz")
     det = tr.detected
@@ -210,16 +229,22 @@ def test_person_leaves_and_reenters(person, tmp_path):
 def test_very_dark_footage(person, tmp_path):
     frames, fps = person
     clip = I.encode(tmp_path / "dark.mp4", I.dark(frames), fps=fps, fmt="mp4")
-    expect_error(clip, NoPersonError, r"too dark to find a person \(average brightness \d of 255", tmp_path / "out",
-                 cli_args=("--no-cache",))
+    expect_error(
+        clip,
+        NoPersonError,
+        r"too dark to find a person \(average brightness \d of 255",
+        tmp_path / "out",
+        cli_args=("--no-cache",),
+    )
 
 
 @pytest.mark.realclips
 def test_wrong_view_for_the_requested_check(tmp_path):
     """Front-on footage with a hinge check asked for: refused (exit 6) with what to do, nothing written."""
     clip = realclip("goodmorning_oblique_01_barbell.mp4")
-    r = run_cli("analyze", clip, "--out", tmp_path / "out", "--quiet", "--no-video", "--exercise", "hinge",
-                cwd=tmp_path)
+    r = run_cli(
+        "analyze", clip, "--out", tmp_path / "out", "--quiet", "--no-video", "--exercise", "hinge", cwd=tmp_path
+    )
     assert_clean_failure(r, 6, r"need a side view.*turn 90° so the camera sees your side", tmp_path / "out")
 
 

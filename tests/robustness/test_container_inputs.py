@@ -3,12 +3,13 @@
 Each class: the exact error class in the library, its exit code and a specific sentence
 from the CLI, no traceback, and no output files.
 """
+
 from __future__ import annotations
 
 import pytest
 
+from analyzer.capture.video import FileSource, probe
 from analyzer.errors import NoFramesError, NoVideoStreamError, VideoOpenError
-from analyzer.video import FileSource, probe
 
 from . import inputs as I
 from .conftest import assert_clean_failure, expect_error, run_cli
@@ -19,12 +20,18 @@ def test_empty_file(work):
 
 
 def test_random_bytes(work):
-    expect_error(I.random_bytes(work / "noise.mp4"), VideoOpenError, r"could not be opened as a video", work.parent / "out")
+    expect_error(
+        I.random_bytes(work / "noise.mp4"), VideoOpenError, r"could not be opened as a video", work.parent / "out"
+    )
 
 
 def test_text_file_renamed_mp4(work):
-    expect_error(I.text_file(work / "notes.mp4"), VideoOpenError, r"could not be opened as a video.*not a video file",
-                 work.parent / "out")
+    expect_error(
+        I.text_file(work / "notes.mp4"),
+        VideoOpenError,
+        r"could not be opened as a video.*not a video file",
+        work.parent / "out",
+    )
 
 
 @pytest.mark.parametrize("name", ["photo.png", "photo.jpg"])
@@ -38,8 +45,12 @@ def test_jpeg_renamed_mp4(work):
 
 
 def test_audio_only(work):
-    expect_error(I.audio_only(work / "voice.mp4"), NoVideoStreamError, r"no video track: it is an audio-only file",
-                 work.parent / "out")
+    expect_error(
+        I.audio_only(work / "voice.mp4"),
+        NoVideoStreamError,
+        r"no video track: it is an audio-only file",
+        work.parent / "out",
+    )
 
 
 @pytest.mark.parametrize("suffix", [".mp4", ".mkv"])
@@ -50,8 +61,12 @@ def test_zero_frame_container(work, suffix):
 
 
 def test_unsupported_codec(work):
-    expect_error(I.unsupported_codec(work / "odd.avi"), VideoOpenError, r"video codec this build cannot decode",
-                 work.parent / "out")
+    expect_error(
+        I.unsupported_codec(work / "odd.avi"),
+        VideoOpenError,
+        r"video codec this build cannot decode",
+        work.parent / "out",
+    )
 
 
 def test_missing_file_and_folder(work):
@@ -63,11 +78,14 @@ def test_missing_file_and_folder(work):
 # ---------------------------------------------------------------------------
 # Truncated files: index at the end (index lost) vs. index at the front (decodable head)
 # ---------------------------------------------------------------------------
-@pytest.mark.parametrize("fraction,error_cls,pattern", [
-    (0.1, VideoOpenError, r"could not be opened as a video"),
-    (0.5, VideoOpenError, r"could not be opened as a video"),
-    (0.9, NoFramesError, r"empty, unfinished or truncated"),
-])
+@pytest.mark.parametrize(
+    "fraction,error_cls,pattern",
+    [
+        (0.1, VideoOpenError, r"could not be opened as a video"),
+        (0.5, VideoOpenError, r"could not be opened as a video"),
+        (0.9, NoFramesError, r"empty, unfinished or truncated"),
+    ],
+)
 def test_truncated_mp4_without_index(work, fraction, error_cls, pattern):
     whole = I.mp4_with_moov_last(work / "whole.mp4")
     cut = I.truncated(whole, work / f"cut{int(fraction * 100)}.mp4", fraction)

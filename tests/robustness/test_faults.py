@@ -1,4 +1,5 @@
 """Faults mid-run: broken or missing model, interrupted download, full disk, SIGINT/SIGTERM."""
+
 from __future__ import annotations
 
 import errno
@@ -15,13 +16,25 @@ from pathlib import Path
 
 import pytest
 
-from analyzer import models
 from analyzer.atomic import OutputSet
-from analyzer.errors import ModelDownloadError, ModelInvalidError, ModelNotFoundError, OutputError
+from analyzer.capture import models
+from analyzer.errors import (
+    ModelDownloadError,
+    ModelInvalidError,
+    ModelNotFoundError,
+    OutputError,
+)
 from analyzer.pipeline import AnalyzeOptions, analyze
 
 from . import inputs as I
-from .conftest import ROOT, as_in_a_terminal, assert_clean_failure, assert_no_outputs, cli_cmd, files_in, run_cli
+from .conftest import (
+    as_in_a_terminal,
+    assert_clean_failure,
+    assert_no_outputs,
+    cli_cmd,
+    files_in,
+    run_cli,
+)
 
 
 @pytest.fixture(scope="module")
@@ -51,11 +64,14 @@ def _model_dir(tmp_path: Path, kind: str) -> Path:
     return d
 
 
-@pytest.mark.parametrize("kind,pattern", [
-    ("garbage", r"not a valid MediaPipe \.task bundle.*download it again"),
-    ("half", r"(not a valid MediaPipe|not a usable pose landmarker bundle).*download it again"),
-    ("bad-networks", r"MediaPipe could not load the pose model.*download it again"),
-])
+@pytest.mark.parametrize(
+    "kind,pattern",
+    [
+        ("garbage", r"not a valid MediaPipe \.task bundle.*download it again"),
+        ("half", r"(not a valid MediaPipe|not a usable pose landmarker bundle).*download it again"),
+        ("bad-networks", r"MediaPipe could not load the pose model.*download it again"),
+    ],
+)
 def test_corrupt_model(clip, tmp_path, kind, pattern):
     mdir = _model_dir(tmp_path, kind)
     out = tmp_path / "out"
@@ -66,10 +82,22 @@ def test_corrupt_model(clip, tmp_path, kind, pattern):
 
 def test_missing_model(clip, tmp_path):
     out = tmp_path / "out"
-    r = run_cli("analyze", clip, "--out", out, "--quiet", cwd=tmp_path,
-                env={"ANALYZER_MODEL_DIR": str(tmp_path / "nowhere"), "ANALYZER_CACHE_MODELS": str(tmp_path / "empty"),
-                     "ANALYZER_NO_DOWNLOAD": "1"})
-    assert_clean_failure(r, ModelNotFoundError.exit_code, r"No pose model 'full' was found: download .*ANALYZER_MODEL_DIR", out)
+    r = run_cli(
+        "analyze",
+        clip,
+        "--out",
+        out,
+        "--quiet",
+        cwd=tmp_path,
+        env={
+            "ANALYZER_MODEL_DIR": str(tmp_path / "nowhere"),
+            "ANALYZER_CACHE_MODELS": str(tmp_path / "empty"),
+            "ANALYZER_NO_DOWNLOAD": "1",
+        },
+    )
+    assert_clean_failure(
+        r, ModelNotFoundError.exit_code, r"No pose model 'full' was found: download .*ANALYZER_MODEL_DIR", out
+    )
 
 
 def _dropping_server(body: bytes, chunked: bool) -> tuple[str, threading.Thread]:
@@ -125,8 +153,9 @@ def test_download_interrupted_by_ctrl_c_leaves_nothing(tmp_path):
 
     dest = tmp_path / "models"
     with pytest.raises(KeyboardInterrupt):
-        models.fetch("full", url="http://unused.invalid/m.task", dest_dir=dest, progress=False,
-                     opener=lambda *a, **k: Resp())
+        models.fetch(
+            "full", url="http://unused.invalid/m.task", dest_dir=dest, progress=False, opener=lambda *a, **k: Resp()
+        )
     assert files_in(dest) == []
 
 
@@ -144,9 +173,9 @@ def test_disk_full_inside_an_output_set_is_an_output_error(tmp_path):
 
 def test_disk_full_while_encoding_the_video(clip, tmp_path, model_path, monkeypatch):
     """The H.264 writer fails with ENOSPC on its 5th frame (simulated): OutputError, nothing kept."""
-    from analyzer import video
+    from analyzer.capture.writer import H264Writer
 
-    real = video.H264Writer.write
+    real = H264Writer.write
     calls = {"n": 0}
 
     def failing_write(self, image, t=None):
@@ -155,7 +184,7 @@ def test_disk_full_while_encoding_the_video(clip, tmp_path, model_path, monkeypa
             raise OSError(errno.ENOSPC, "No space left on device")
         return real(self, image, t)
 
-    monkeypatch.setattr(video.H264Writer, "write", failing_write)
+    monkeypatch.setattr(H264Writer, "write", failing_write)
     out = tmp_path / "out"
     with pytest.raises(OutputError, match=r"disk (filled up|is full).*nothing was kept"):
         analyze(clip, AnalyzeOptions(out_dir=out, use_cache=False))
@@ -182,8 +211,9 @@ def test_disk_full_for_real_on_a_tiny_tmpfs(tmp_path, tiny_tmpfs, model_path):
     import numpy as np
 
     rng = np.random.default_rng(0)
-    noisy = I.encode(tmp_path / "noisy.mp4", [rng.integers(0, 255, (120, 160, 3), dtype=np.uint8) for _ in range(45)],
-                     fmt="mp4")
+    noisy = I.encode(
+        tmp_path / "noisy.mp4", [rng.integers(0, 255, (120, 160, 3), dtype=np.uint8) for _ in range(45)], fmt="mp4"
+    )
     out = tiny_tmpfs / "out"
     r = run_cli("analyze", noisy, "--out", out, "--quiet", cwd=tmp_path)
     assert_clean_failure(r, OutputError.exit_code, r"disk (filled up|is full).*nothing was kept", out)
@@ -200,12 +230,18 @@ def test_interrupt_mid_analysis_leaves_no_outputs(tmp_path_factory, tmp_path, mo
     out = tmp_path / "out"
     env = dict(os.environ)
     env.pop("HINGE_DEBUG", None)
-    proc = subprocess.Popen([*cli_cmd(), "analyze", str(long_clip), "--out", str(out), "--no-cache"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path,
-                            preexec_fn=as_in_a_terminal)
+    proc = subprocess.Popen(
+        [*cli_cmd(), "analyze", str(long_clip), "--out", str(out), "--no-cache"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=tmp_path,
+        preexec_fn=as_in_a_terminal,
+    )
     buf = bytearray()
-    reader = threading.Thread(target=lambda: [buf.extend(c) for c in iter(lambda: proc.stderr.read1(4096), b"")],
-                              daemon=True)
+    reader = threading.Thread(
+        target=lambda: [buf.extend(c) for c in iter(lambda: proc.stderr.read1(4096), b"")], daemon=True
+    )
     reader.start()
     deadline = time.monotonic() + 120
     done = 0

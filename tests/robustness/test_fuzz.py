@@ -9,6 +9,7 @@ is recorded and the worker restarted. ``HINGE_FUZZ_N`` raises the count.
 
 A small subset also goes through the real console script (``analyze``) end to end.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,7 +22,6 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from . import inputs as I
@@ -37,13 +37,26 @@ EXTREMES = [0, 1, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, 0xFFFF, 8, 0x10000]
 
 def make_seeds(d: Path, n: int = 12) -> list[bytes]:
     frames = I.frames_noise(n, 64, 48, seed=5)
-    specs = [("a.mp4", "mp4", "libx264", {}), ("b.mp4", "mp4", "libx264", {"movflags": "+faststart"}),
-             ("c.mov", "mov", "libx264", {}), ("d.mkv", "matroska", "libx264", {}), ("e.webm", "webm", "libvpx", {}),
-             ("f.webm", "webm", "libvpx-vp9", {}), ("g.avi", "avi", "mpeg4", {}), ("h.avi", "avi", "mjpeg", {})]
+    specs = [
+        ("a.mp4", "mp4", "libx264", {}),
+        ("b.mp4", "mp4", "libx264", {"movflags": "+faststart"}),
+        ("c.mov", "mov", "libx264", {}),
+        ("d.mkv", "matroska", "libx264", {}),
+        ("e.webm", "webm", "libvpx", {}),
+        ("f.webm", "webm", "libvpx-vp9", {}),
+        ("g.avi", "avi", "mpeg4", {}),
+        ("h.avi", "avi", "mjpeg", {}),
+    ]
     seeds = []
     for name, fmt, codec, copts in specs:
-        p = I.encode(d / name, frames, fmt=fmt, codec=codec, container_options=copts,
-                     pix_fmt="yuvj420p" if codec == "mjpeg" else "yuv420p")
+        p = I.encode(
+            d / name,
+            frames,
+            fmt=fmt,
+            codec=codec,
+            container_options=copts,
+            pix_fmt="yuvj420p" if codec == "mjpeg" else "yuv420p",
+        )
         seeds.append(p.read_bytes())
     return seeds
 
@@ -67,27 +80,27 @@ def mutate(data: bytes, seeds: list[bytes], rng: random.Random) -> tuple[bytes, 
                 b[i] ^= 1 << rng.randrange(8)
         elif op == "bytes":
             i, n = pos(), rng.randint(1, 64)
-            b[i:i + n] = rng.randbytes(n)
+            b[i : i + n] = rng.randbytes(n)
         elif op == "int32" and len(b) >= 4:
             i = pos(4)
-            b[i:i + 4] = rng.choice(EXTREMES).to_bytes(4, rng.choice(["big", "little"]))
+            b[i : i + 4] = rng.choice(EXTREMES).to_bytes(4, rng.choice(["big", "little"]))
         elif op == "cut":
-            del b[rng.randrange(len(b)):]
+            del b[rng.randrange(len(b)) :]
         elif op == "delete":
             i = pos()
-            del b[i:i + rng.randint(1, 512)]
+            del b[i : i + rng.randint(1, 512)]
         elif op == "dup":
             i, n = pos(), rng.randint(1, 512)
-            b[i:i] = b[i:i + n]
+            b[i:i] = b[i : i + n]
         elif op == "insert":
-            b[pos():pos()] = rng.randbytes(rng.randint(1, 256))
+            b[pos() : pos()] = rng.randbytes(rng.randint(1, 256))
         elif op == "splice":
             other = rng.choice(seeds)
             i, j = rng.randrange(len(b)), rng.randrange(len(other))
             b = b[:i] + bytearray(other[j:])
         elif op == "zero":
             i, n = pos(), rng.randint(1, 256)
-            b[i:i + n] = bytes(len(b[i:i + n]))
+            b[i : i + n] = bytes(len(b[i : i + n]))
     return bytes(b), ops
 
 
@@ -100,9 +113,14 @@ class Worker:
         self.restarts = 0
 
     def start(self):
-        self.proc = subprocess.Popen([sys.executable, str(WORKER), str(MEM_LIMIT)], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=open(self.log, "ab"), text=True,
-                                     cwd=str(WORKER.parents[2]))
+        self.proc = subprocess.Popen(
+            [sys.executable, str(WORKER), str(MEM_LIMIT)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=open(self.log, "ab"),
+            text=True,
+            cwd=str(WORKER.parents[2]),
+        )
         assert self._read(120) == {"status": "ready"}
 
     def _read(self, timeout):
@@ -164,10 +182,12 @@ def test_fuzz_container_and_decode_layer(tmp_path, record_property):
         worker.kill()
     elapsed = time.monotonic() - t0
     n = sum(outcomes.values())
-    line = (f"fuzz: {n} mutated containers through probe+FileSource in {elapsed:.0f} s (seed {SEED}): "
-            f"{outcomes['ok']} decoded, {outcomes['refused']} refused with an AnalyzerError "
-            f"({dict(codes.most_common())}), {len(failures)} failures "
-            f"(uncaught/hang/crash: {outcomes['bad']}/{outcomes['hang']}/{outcomes['crash']})")
+    line = (
+        f"fuzz: {n} mutated containers through probe+FileSource in {elapsed:.0f} s (seed {SEED}): "
+        f"{outcomes['ok']} decoded, {outcomes['refused']} refused with an AnalyzerError "
+        f"({dict(codes.most_common())}), {len(failures)} failures "
+        f"(uncaught/hang/crash: {outcomes['bad']}/{outcomes['hang']}/{outcomes['crash']})"
+    )
     FUZZ_SUMMARY.append(line)
     record_property("fuzz_summary", line)
     print(line)

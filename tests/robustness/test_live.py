@@ -1,4 +1,5 @@
 """Live mode: a camera that cannot be opened, gives no frames, or disconnects gets a message, not a hang."""
+
 from __future__ import annotations
 
 import time
@@ -6,8 +7,8 @@ import time
 import numpy as np
 import pytest
 
+from analyzer.capture.webcam import WebcamSource
 from analyzer.errors import CameraError
-from analyzer.video import WebcamSource
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.timeout(60)
 class FakeCapture:
     """Stands in for cv2.VideoCapture: opens or not, then yields ``frames`` good reads and fails after."""
 
-    instances: list["FakeCapture"] = []
+    instances: list[FakeCapture] = []
 
     def __init__(self, device, *, opened=True, frames=0):
         self.device, self.opened, self.left = device, opened, frames

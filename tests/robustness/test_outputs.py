@@ -1,4 +1,5 @@
 """Output folders: not writable, odd names, and two runs writing to the same folder."""
+
 from __future__ import annotations
 
 import multiprocessing as mp
@@ -17,7 +18,14 @@ from analyzer.atomic import OutputSet
 from analyzer.errors import NoPersonError, OutputError, VideoOpenError
 
 from . import inputs as I
-from .conftest import as_in_a_terminal, assert_clean_failure, assert_no_outputs, cli_cmd, files_in, run_cli
+from .conftest import (
+    as_in_a_terminal,
+    assert_clean_failure,
+    assert_no_outputs,
+    cli_cmd,
+    files_in,
+    run_cli,
+)
 
 
 @pytest.fixture(scope="module")
@@ -114,15 +122,25 @@ def test_two_cli_runs_at_once(tmp_path_factory, tmp_path, model_path):
     """Run A is mid-analysis when run B starts on the same folder: B is refused, A is unaffected."""
     long_clip = I.long_blobs(tmp_path_factory.getbasetemp() / "long-blobs-outputs.mp4")
     out = tmp_path / "out"
-    a = subprocess.Popen([*cli_cmd(), "analyze", str(long_clip), "--out", str(out), "--no-cache"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path, preexec_fn=as_in_a_terminal)
+    a = subprocess.Popen(
+        [*cli_cmd(), "analyze", str(long_clip), "--out", str(out), "--no-cache"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        preexec_fn=as_in_a_terminal,
+    )
     buf = bytearray()
-    reader = threading.Thread(target=lambda: [buf.extend(c) for c in iter(lambda: a.stderr.read1(4096), b"")],
-                              daemon=True)
+    reader = threading.Thread(
+        target=lambda: [buf.extend(c) for c in iter(lambda: a.stderr.read1(4096), b"")], daemon=True
+    )
     reader.start()
     try:
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and a.poll() is None and not re.search(rb"analysing:.*?[1-9]\d*/%d" % I.LONG_FRAMES, bytes(buf)):
+        while (
+            time.monotonic() < deadline
+            and a.poll() is None
+            and not re.search(rb"analysing:.*?[1-9]\d*/%d" % I.LONG_FRAMES, bytes(buf))
+        ):
             time.sleep(0.05)
         assert a.poll() is None, bytes(buf)[-500:]
         r = run_cli("analyze", long_clip, "--out", out, "--quiet", cwd=tmp_path)

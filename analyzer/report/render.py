@@ -1,0 +1,177 @@
+"""Rendering a :class:`~analyzer.report.model.Report` for people: Markdown and a self-contained HTML page."""
+
+from __future__ import annotations
+
+import html
+
+from ..rules.model import CATEGORIES
+from .model import Report
+from .text import cell, columns, evidence_line, pct
+
+
+def to_markdown(self: Report) -> str:
+    """The report as Markdown."""
+    s = self.summary()
+    L: list[str] = []
+    name = self.video.get("name") or self.video.get("path") or "clip"
+    L.append(f"# Movement report — {name}")
+    L.append("")
+    L.append(f"> **{self.disclaimer}**")
+    L.append("")
+    L.append("## Summary")
+    L.append("")
+    L.append(
+        f"- Exercise: **{s['exercise']}** · view: **{s['view']}**"
+        + (f" · reps: {s['n_reps']} ({s['n_valid_reps']} valid)" if s["n_reps"] else "")
+        + (f" · steps: {s['n_steps']}" if s["n_steps"] else "")
+    )
+    q = self.quality
+    if q:
+        L.append(
+            f"- Person detected in {pct(q.get('detection_rate'))} of {q.get('n_frames', '?')} frames; "
+            f"long gaps: {q.get('n_long_gaps', 0)}; left/right swaps fixed in {q.get('swap_frames', 0)} frames; "
+            f"most people in one frame: {q.get('n_people_max', '?')}"
+        )
+    c = s["finding_counts"]
+    L.append(f"- Findings: {c['red']} red, {c['amber']} amber, {c['info']} info, {c['positive']} positive")
+    for issue in self.context.setup_issues:
+        L.append(f"- Filming: {issue.message}")
+    L.append("")
+    if self.per_rep:
+        L.append("## Per rep" if self.context.exercise != "running" else "## Per step")
+        L.append("")
+        cols = columns(self.per_rep)
+        L.append("| " + " | ".join(cols) + " |")
+        L.append("|" + "|".join("---" for _ in cols) + "|")
+        for row in self.per_rep:
+            L.append("| " + " | ".join(cell(row.get(k)) for k in cols) + " |")
+        L.append("")
+    L.append("## Findings")
+    L.append("")
+    if not self.findings:
+        L.append("Nothing to flag from what this view can measure.")
+        L.append("")
+    for cat in CATEGORIES:
+        fs = [f for f in self.findings if f.category == cat]
+        if not fs:
+            continue
+        L.append(f"### {cat.capitalize()}")
+        L.append("")
+        for f in fs:
+            L.append(f"- **[{f.severity.upper()}] {f.title}**" + (" *(proxy)*" if f.proxy else ""))
+            L.append(f"  - Cue: “{f.cue}”")
+            L.append(f"  - Why: {f.why}")
+            ev = evidence_line(f, self.metrics.get(f.metric) if f.metric else None)
+            if ev:
+                L.append(f"  - Evidence: {ev}")
+            if f.drills:
+                L.append(f"  - Drills: {', '.join(d.name for d in f.drills)}")
+            if f.source:
+                L.append(f"  - Source: {f.source}")
+        L.append("")
+    if self.drills:
+        L.append("## Drills")
+        L.append("")
+        for d in self.drills:
+            L.append(f"- **{d['name']}** — {d['how']}")
+            if d.get("dose"):
+                L.append(f"  - Dose: {d['dose']}")
+            if d.get("caution"):
+                L.append(f"  - Caution: {d['caution']}")
+            if d.get("source"):
+                L.append(f"  - Source: {d['source']}")
+        L.append("")
+    if self.not_measurable:
+        L.append("## Not measurable from this view")
+        L.append("")
+        for nm in self.not_measurable:
+            L.append(
+                f"- {nm['label']} (`{nm['metric']}`): {nm['reason']}" + (f" — {nm['why']}" if nm.get("why") else "")
+            )
+        L.append("")
+    if self.notes:
+        L.append("## Notes")
+        L.append("")
+        for n in self.notes:
+            L.append(f"- {n}")
+        L.append("")
+    L.append("## Safety note")
+    L.append("")
+    L.append(self.safety_note)
+    L.append("")
+    L.append(f"*{self.disclaimer}*")
+    L.append("")
+    return "\n".join(L)
+
+
+def to_html(self: Report) -> str:
+    """A simple, self-contained HTML page (all text escaped, no external resources)."""
+    e = html.escape
+    s = self.summary()
+    name = self.video.get("name") or self.video.get("path") or "clip"
+    colors = {"red": "#c62828", "amber": "#b26a00", "info": "#1565c0", "positive": "#2e7d32"}
+    P: list[str] = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>Movement report — {e(str(name))}</title>",
+        "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}"
+        "table{border-collapse:collapse;font-size:.9rem}"
+        "td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:right}"
+        ".sev{font-weight:bold;text-transform:uppercase}"
+        ".note{background:#fff8e1;padding:.6rem 1rem;border-left:4px solid #b26a00}"
+        ".ev{font-family:monospace;font-size:.85rem;color:#333}</style></head><body>",
+        f"<h1>Movement report — {e(str(name))}</h1>",
+        f'<p class="note"><strong>{e(self.disclaimer)}</strong></p>',
+        "<h2>Summary</h2><ul>",
+        f"<li>Exercise: <b>{e(s['exercise'])}</b> · view: <b>{e(s['view'])}</b> · reps: {s['n_reps']}"
+        f" · steps: {s['n_steps']}</li>",
+    ]
+    if self.quality:
+        q = self.quality
+        P.append(
+            f"<li>Person detected in {e(pct(q.get('detection_rate')))} of {e(str(q.get('n_frames', '?')))} frames; "
+            f"long gaps: {e(str(q.get('n_long_gaps', 0)))}</li>"
+        )
+    for issue in self.context.setup_issues:
+        P.append(f"<li>Filming: {e(issue.message)}</li>")
+    P.append("</ul>")
+    if self.per_rep:
+        cols = columns(self.per_rep)
+        P.append("<h2>Per rep</h2><table><tr>" + "".join(f"<th>{e(c)}</th>" for c in cols) + "</tr>")
+        for row in self.per_rep:
+            P.append("<tr>" + "".join(f"<td>{e(cell(row.get(c)))}</td>" for c in cols) + "</tr>")
+        P.append("</table>")
+    P.append("<h2>Findings</h2>")
+    if not self.findings:
+        P.append("<p>Nothing to flag from what this view can measure.</p>")
+    for f in self.findings:
+        ev = evidence_line(f, self.metrics.get(f.metric) if f.metric else None)
+        P.append(
+            f'<div><p><span class="sev" style="color:{colors.get(f.severity, "#000")}">{e(f.severity)}</span> '
+            f"[{e(f.category)}] <b>{e(f.title)}</b>{' <i>(proxy)</i>' if f.proxy else ''}</p>"
+            f"<p>Cue: “{e(f.cue)}”</p><p>Why: {e(f.why)}</p>"
+            + (f'<p class="ev">{e(ev)}</p>' if ev else "")
+            + (f"<p>Drills: {e(', '.join(d.name for d in f.drills))}</p>" if f.drills else "")
+            + "</div>"
+        )
+    if self.drills:
+        P.append("<h2>Drills</h2><ul>")
+        for d in self.drills:
+            P.append(
+                f"<li><b>{e(d['name'])}</b> — {e(d['how'])}"
+                + (f"<br>Dose: {e(d['dose'])}" if d.get("dose") else "")
+                + (f"<br>Caution: {e(d['caution'])}" if d.get("caution") else "")
+                + (f"<br><small>Source: {e(d['source'])}</small>" if d.get("source") else "")
+                + "</li>"
+            )
+        P.append("</ul>")
+    if self.not_measurable:
+        P.append("<h2>Not measurable from this view</h2><ul>")
+        for nm in self.not_measurable:
+            P.append(f"<li>{e(nm['label'])}: {e(nm['reason'])}{(' — ' + e(nm['why'])) if nm.get('why') else ''}</li>")
+        P.append("</ul>")
+    if self.notes:
+        P.append("<h2>Notes</h2><ul>" + "".join(f"<li>{e(n)}</li>" for n in self.notes) + "</ul>")
+    P.append(f'<h2>Safety note</h2><p class="note">{e(self.safety_note)}</p>')
+    P.append(f"<p><em>{e(self.disclaimer)}</em></p></body></html>")
+    return "\n".join(P)

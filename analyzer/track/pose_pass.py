@@ -1,0 +1,194 @@
+"""The decoding pass: video frames → pose model → :class:`PoseTrack`, with the overlay video written alongside.
+
+Three threads joined by bounded queues, so memory stays flat however long the clip:
+decoder (lower priority) → pose model (the caller's thread) → overlay drawing + H.264 encoder (lower priority).
+No frame is decoded twice.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from ..capture.video import FileSource, VideoInfo
+from ..capture.writer import H264Writer
+from ..types import ClipWarning
+from .data import PoseTrack
+from .recorder import TrackRecorder
+from .settings import PoseSettings
+
+Progress = Callable[[int, int], None]
+
+#: Frames each queue (decoder → model, model → encoder) holds: ≈ 2.8 MB apiece at 1280×720.
+QUEUE_FRAMES = 4
+
+
+def pose_pass(
+    video,
+    info: VideoInfo,
+    model_path: Path,
+    settings: PoseSettings,
+    *,
+    video_out: Path | None,
+    progress: Progress | None,
+    sha: str,
+) -> tuple[PoseTrack, list[ClipWarning]]:
+    """Run the model over the clip and write the overlay video to ``video_out`` (when given).
+
+    Returns the track and user-facing warnings (damaged file, several people).
+    """
+    src = FileSource(video, max_side=settings.max_side, queue_size=QUEUE_FRAMES)
+    total = max(info.n_frames, 1)
+    W, H = info.width, info.height
+    done = 0
+    luma: list[float] = []
+    writer = _OverlayWriter(video_out, info.fps, *src.out_size) if video_out is not None else None
+    ok = False
+    try:
+        with TrackRecorder(model_path, settings) as rec:
+            for fr in src:
+                pose = rec.add(fr.image, fr.t, (W, H))
+                if writer is not None:
+                    writer.put(fr.image, fr.t, pose.xy / fr.scale, pose.visibility)
+                done += 1
+                if done % 10 == 1:  # brightness of a frame sample, for the 'too dark' message
+                    luma.append(float(fr.image[::8, ::8].mean()))
+                if progress is not None:
+                    progress(done, max(total, done))
+        if writer is not None:
+            writer.close()
+        ok = True
+    finally:
+        if writer is not None and not ok:
+            writer.abort()
+    warnings: list[ClipWarning] = []
+    if src.warnings:
+        warnings.append(
+            ClipWarning(
+                "damaged_file",
+                f"The file is damaged: {'; '.join(src.warnings)}. Only the first {done} frames were analysed.",
+            )
+        )
+    meta = {
+        "video": Path(video).name,
+        "sha256": sha,
+        "rotation": info.rotation,
+        "codec": info.codec,
+        "decoded_frames": done,
+        "scale": src.scale,
+        "mean_brightness": float(np.mean(luma)) if luma else None,
+        "several_people_from_frame": rec.estimator.escalated_at if settings.adaptive else None,
+        "model_half_size_share": rec.estimator.half_frames / done if done else None,
+    }
+    track = rec.build(W, H, info.fps, settings.model, meta)
+    if settings.num_poses > 1 and len(track) and int(track.n_people.max()) > 1:
+        share = float((track.n_people > 1).mean())
+        warnings.append(
+            ClipWarning(
+                "several_people",
+                f"Several people were visible ({share:.0%} of frames); the analysis follows one person: "
+                "the largest, most central one at the start, tracked from frame to frame.",
+            )
+        )
+    return track, warnings
+
+
+def overlay_pass(
+    video, info: VideoInfo, track: PoseTrack, settings: PoseSettings, *, video_out: Path, progress: Progress | None
+) -> None:
+    """Write the overlay video of a clip whose track is already known (a landmark-cache hit)."""
+    src = FileSource(video, max_side=settings.max_side, queue_size=QUEUE_FRAMES)
+    total = max(info.n_frames, 1)
+    writer = _OverlayWriter(video_out, info.fps, *src.out_size)
+    ok = False
+    try:
+        for done, fr in enumerate(src, 1):
+            i = min(fr.index, len(track) - 1)
+            writer.put(fr.image, fr.t, track.xy[i] / fr.scale, track.visibility[i])
+            if progress is not None:
+                progress(done, max(total, done))
+        writer.close()
+        ok = True
+    finally:
+        if not ok:
+            writer.abort()
+
+
+class _OverlayWriter:
+    """Draws the overlay and encodes H.264 in a background thread fed by a bounded queue.
+
+    ``put`` frames, then ``close`` (the file is complete), or ``abort`` on failure.
+    """
+
+    def __init__(self, path: Path, fps: float, width: int, height: int, maxsize: int = QUEUE_FRAMES):
+        self._w = H264Writer(path, fps, width, height)
+        self._q: queue.Queue = queue.Queue(maxsize=maxsize)
+        self._err: BaseException | None = None
+        self._th = threading.Thread(target=self._run, daemon=True, name="overlay-encode")
+        self._th.start()
+
+    def _run(self) -> None:
+        from ..report.overlay import annotate
+        from ..threads import lower_priority
+
+        lower_priority()
+        ended = False  # the end sentinel was taken: nobody will send another one
+        try:
+            while True:
+                item = self._q.get()
+                if item is None:
+                    ended = True
+                    break
+                img, t, xy, vis = item
+                annotate(img, xy, vis)
+                self._w.write(img, t)
+            self._w.close()
+        except BaseException as exc:  # surfaced in put()/close()
+            self._err = exc
+            while not ended and self._q.get() is not None:  # drain so producers never block
+                pass
+
+    def put(self, img: np.ndarray, t: float, xy: np.ndarray, vis: np.ndarray) -> None:
+        if self._err is not None:
+            raise _as_output_error(self._err)  # e.g. disk full: an OutputError, not a raw OSError
+        self._q.put((img, t, xy, vis))
+
+    def close(self) -> None:
+        """Wait until every frame put is encoded and the file is complete."""
+        self._q.put(None)
+        self._th.join()
+        if self._err is not None:
+            raise _as_output_error(self._err)
+
+    def abort(self) -> None:
+        if self._th.is_alive():
+            try:
+                self._q.put_nowait(None)
+            except queue.Full:
+                try:
+                    while True:
+                        self._q.get_nowait()
+                except queue.Empty:
+                    pass
+                self._q.put(None)
+            self._th.join(timeout=10)
+        try:
+            self._w.close()
+        except Exception:
+            pass
+
+
+def _as_output_error(exc: BaseException) -> BaseException:
+    import errno
+
+    from ..errors import OutputError
+
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return OutputError("The disk filled up while writing the annotated video; nothing was kept.")
+    if isinstance(exc, OSError):
+        return OutputError(f"Could not write the annotated video: {exc.strerror or exc}.")
+    return exc

@@ -1,0 +1,108 @@
+"""The single-leg RDL, end to end on the post-pose stages with perfect landmarks of the synthetic figure.
+
+No video and no model: the renderer's skeleton is projected by its camera into a PoseTrack (visibility
+from the camera side, depth from the camera), and :func:`analyzer.pipeline.analyze_track` runs on it with
+exercise and view detected automatically, as a user's clip would.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from analyzer import landmarks as L
+from analyzer.pipeline import AnalyzeOptions, analyze_track
+from analyzer.synth.camera import make_camera
+from analyzer.synth.scenarios import ScenarioSpec, build_motion
+from analyzer.track.data import PoseTrack
+
+
+def perfect_track(spec: ScenarioSpec) -> PoseTrack:
+    motion = build_motion(spec)
+    cam = make_camera(spec.view, spec.width, spec.height, subject_height=spec.body_height, cam_height=1.1)
+    pts = motion.skeleton.points
+    T = len(motion.t)
+    xy = np.full((T, 33, 2), np.nan, np.float32)
+    z = np.full((T, 33), np.nan, np.float32)
+    for i, name in enumerate(L.NAMES):
+        if name in pts:
+            xy[:, i] = cam.project(pts[name])
+            z[:, i] = cam.to_camera(pts[name])[:, 2]
+    z -= np.nanmean(z[:, [L.L_HIP, L.R_HIP]], axis=1, keepdims=True)
+    vis = np.where(np.isfinite(xy[..., 0]), 1.0, 0.0).astype(np.float32)
+    if spec.view.startswith("side"):  # the far leg is seen less well, as MediaPipe reports it
+        far = "right" if spec.view == "side_left" else "left"  # side_left: the camera at the subject's left
+        vis[:, list(L.LEG[far])] = 0.7
+    return PoseTrack(
+        t=motion.t.astype(np.float64),
+        xy=xy,
+        z=z,
+        visibility=vis,
+        presence=vis.copy(),
+        world=np.full((T, 33, 3), np.nan, np.float32),
+        n_people=np.ones(T, np.int8),
+        width=spec.width,
+        height=spec.height,
+        fps=spec.frame_rate,
+        model="perfect",
+    )
+
+
+def _rule_ids(a) -> set[str]:
+    return {f.rule_id.split(":")[0] for f in a.findings if f.severity != "positive"}
+
+
+@pytest.mark.parametrize("knobs", [dict(pelvic_drop=10.0, knee=35.0, knee_in=45.0), {}])
+def test_front_view_sees_the_standing_leg(knobs):
+    a = analyze_track(perfect_track(ScenarioSpec("sl", "single_leg_rdl", "front", knobs, seed=5)), AnalyzeOptions())
+    assert a.context.exercise == "single_leg_rdl" and a.context.view == "front"
+    assert len([r for r in a.context.reps if r.valid]) == 3
+    drop, knee = a.metrics.get("stance_pelvic_drop"), a.metrics.get("stance_knee_in")
+    assert drop.status == knee.status == "ok"
+    assert set(drop.extra["stance_legs"]) == {"left"}  # the designed stance leg
+    if knobs:
+        assert drop.value == pytest.approx(10.0, abs=3.0) and knee.value >= 12.0
+        assert {"sl_rdl_pelvic_drop", "sl_rdl_knee_in"} <= _rule_ids(a)
+    else:
+        assert abs(drop.value) < 3.0 and abs(knee.value) < 8.0
+        assert not {"sl_rdl_pelvic_drop", "sl_rdl_knee_in"} & _rule_ids(a)
+    assert a.metrics.get("hinge_lag_ms").status == "not_measurable"  # hinge timing needs the side
+
+
+HIP_FIRST = dict(lumbar_lead_ms=-150.0, lumbar_flex=4.0)
+BACK_FIRST = dict(lumbar_lead_ms=300.0, lumbar_flex=30.0, thoracic_flex=6.0)
+
+
+def _side(view: str, knobs: dict):
+    a = analyze_track(perfect_track(ScenarioSpec("sl", "single_leg_rdl", view, knobs, seed=6)), AnalyzeOptions())
+    assert a.context.exercise == "single_leg_rdl" and a.context.view == "side"
+    assert a.metrics.get("stance_pelvic_drop").status == "not_measurable"  # side-to-side needs the front
+    return a
+
+
+@pytest.mark.parametrize("view", ["side_left", "side_right"])
+def test_side_view_reads_the_standing_leg_and_times_the_hinge(view):
+    hip, back = _side(view, HIP_FIRST), _side(view, BACK_FIRST)
+    for a in (hip, back):  # the standing (left) leg, near or far, is the one measured
+        assert a.context.near_side == "left" and len([r for r in a.context.reps if r.valid]) == 3
+    assert "hinge_back_first" in _rule_ids(back)
+    lag_hip, lag_back = (float(np.mean(a.metrics.get("hinge_lag_ms").per_rep)) for a in (hip, back))
+    assert lag_back < lag_hip - 150  # the designs differ by 450 ms; the measure must keep their order
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="hip onset from posterior hip travel lags the trunk (issue: the hinge "
+    "and the pelvis, truly measured); a hip-first single-leg RDL reads back-first",
+)
+def test_hip_first_single_leg_rdl_is_not_called_back_first():
+    assert "hinge_back_first" not in _rule_ids(_side("side_left", HIP_FIRST))
+
+
+def test_single_leg_rdl_is_offered_everywhere_an_exercise_is_chosen():
+    from analyzer import exercises as X
+    from analyzer.cli import ExerciseOpt
+
+    assert "single_leg_rdl" in [e.value for e in ExerciseOpt] and "single_leg_rdl" in X.choices()
+    spec = X.EXERCISES["single_leg_rdl"]
+    assert spec.single_leg and spec.modules_for("front") == ("stance_leg",) and spec.modules_for("side") == ("hinge",)
