@@ -67,6 +67,7 @@ def analyze(
     """Analyse VIDEO and write tracks.npz, kinematics.csv, report.json/.md/.html and annotated.mp4."""
     from .pipeline import AnalyzeOptions
     from .pipeline import analyze as run
+    from .report.model import unchecked_message
     from .report.text import top_findings
 
     out_dir = out or Path("runs") / _safe_stem(video)
@@ -119,6 +120,9 @@ def analyze(
         typer.echo(f"setup: {issue.message}")
     for line in top_findings(result.report.findings, 3):
         typer.echo(f"  • {line}")
+    unchecked = unchecked_message(ctx, result.metrics, result.findings)
+    if unchecked:
+        typer.echo(f"note: {unchecked}")
     typer.echo(f"outputs in {out_dir}/: " + ", ".join(sorted(p.name for p in result.outputs.values())))
 
 

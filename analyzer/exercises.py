@@ -32,7 +32,8 @@ class ExerciseSpec:
     checks). ``needs_side``: its headline checks (hinge timing, back posture) need a side view, so an
     explicit request from another view is refused. ``live_checks``: the live-mode checks it supports
     (``side``: hinge, depth, trunk; ``front``: knee-in). ``single_leg``: one standing leg (its metrics
-    are read on the stance leg).
+    are read on the stance leg). ``starts_at_bottom``: a rep may begin at its bottom (a pull from the floor),
+    so a clip that opens at the bottom counts that first lift; for other exercises it is a half rep.
     """
 
     name: str
@@ -44,6 +45,7 @@ class ExerciseSpec:
     needs_side: bool = False
     live_checks: tuple[str, ...] = ()
     single_leg: bool = False
+    starts_at_bottom: bool = False
 
     @property
     def is_lift(self) -> bool:
@@ -64,7 +66,7 @@ EXERCISES: dict[str, ExerciseSpec] = {s.name: s for s in (
     ExerciseSpec("squat", "Squat", "squat", "hip_drop", _LIFT_MODULES, ("side", "front", "back"),
                  live_checks=("side", "front")),
     ExerciseSpec("deadlift", "Deadlift", "hinge", "hip_drop", _LIFT_MODULES, ("side", "front", "back"),
-                 needs_side=True, live_checks=("side", "front")),
+                 needs_side=True, live_checks=("side", "front"), starts_at_bottom=True),
     ExerciseSpec("rdl", "Romanian deadlift (RDL)", "hinge", "hip_trunk_angle", _LIFT_MODULES, ("side", "front", "back"),
                  needs_side=True, live_checks=("side", "front")),
     ExerciseSpec("hinge", "Hip hinge / good morning", "hinge", "hip_trunk_angle", _LIFT_MODULES,

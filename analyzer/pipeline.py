@@ -176,7 +176,9 @@ def _analyze_track(track: PoseTrack, opts: AnalyzeOptions, info: VideoInfo | Non
             raise WrongViewError(msg)
     _, _, _, direction, near = orientation(clean, seen, opts.view)
     kin = frame_kinematics(clean, direction or 1, near or "left")
-    ctx = detect_context(clean, exercise=opts.exercise, view=opts.view, seen=seen, kin=kin)
+    ctx = detect_context(
+        clean, exercise=opts.exercise, view=opts.view, seen=seen, kin=kin, camera=track.meta.get("camera_motion")
+    )
     if ctx.near_side and ctx.near_side != near:  # a single-leg lift: the standing leg is the one measured
         kin = with_near(kin, ctx.near_side)
     metrics = compute_metrics(clean, ctx, kin)
@@ -193,7 +195,9 @@ def _analyze_track(track: PoseTrack, opts: AnalyzeOptions, info: VideoInfo | Non
             0,
         )
     report = build_report(info=info, track=track, clean=clean, context=ctx, metrics=metrics, evaluation=evaluation)
-    return Analysis(info, track, clean, ctx, metrics, evaluation.findings, report, kin, warnings=clip_warnings(track))
+    return Analysis(
+        info, track, clean, ctx, metrics, evaluation.findings, report, kin, warnings=clip_warnings(track) + ctx.footage
+    )
 
 
 def clip_warnings(track: PoseTrack) -> list[ClipWarning]:

@@ -59,6 +59,8 @@ class Rep:
     t_end: float
     valid: bool = True  # False when < 80 % of its frames have valid landmarks
     note: str | None = None
+    from_bottom: bool = False  # began at its bottom (a pull from the floor): no descent before it
+    complete: bool = True  # False when the lifter never came back up from the bottom (failed, or the clip ended)
 
 
 @dataclass
@@ -84,10 +86,12 @@ class Context:
     view_source: Literal["auto", "user"] = "auto"
     view_segments: list[tuple[float, float, View]] = field(default_factory=list)  # (t0, t1, view)
     baseline: tuple[int, int] | None = None  # standing frames [i0, i1)
+    baseline_source: Literal["standing", "lockout"] | None = None  # lockout: no standing second, less sure
     reps: list[Rep] = field(default_factory=list)
     gait_events: list[GaitEvent] = field(default_factory=list)
     setup_issues: list[SetupIssue] = field(default_factory=list)
     facing_camera: bool | None = None  # front (True) vs back (False) for frontal views
+    footage: list[ClipWarning] = field(default_factory=list)  # slow motion, moving camera (context.footage)
 
     def to_dict(self) -> dict[str, Any]:
         return clean_json(self)
@@ -174,6 +178,7 @@ class Finding:
     drills: list[Drill] = field(default_factory=list)
     source: str | None = None
     proxy: bool = False
+    note: str | None = None  # e.g. "Seen on your 1 rep; film 3 for a surer read."
 
     def evidence(self) -> str:
         """One line: the metric, its value against the threshold, and where it happened."""

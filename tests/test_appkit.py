@@ -205,6 +205,7 @@ def _result(key, reps, knee, cards=()):
         series={"t": [0.0, 0.1], "knee_flexion_near": [1.0, None]},
         thresholds=[],
         warnings=[],
+        unchecked=None,
         timings={},
         duration_s=3.0,
         n_frames=90,

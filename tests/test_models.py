@@ -129,3 +129,14 @@ def test_interrupted_download_leaves_nothing(tmp_path):
 def test_unreachable_server_is_a_clear_error(tmp_path):
     with pytest.raises(ModelDownloadError, match="Could not download"):
         models.fetch("lite", url="http://127.0.0.1:9/none.task", dest_dir=tmp_path, progress=False, timeout=2)
+
+
+def test_project_models_dir_is_the_repo_models_folder():
+    """The documented cache is ``models/`` at the repository root (the fixed layout), wherever the code lives."""
+    from pathlib import Path
+
+    from analyzer.capture import models as M
+
+    root = Path(__file__).resolve().parent.parent
+    assert M.PROJECT_MODELS_DIR == root / "models"
+    assert (root / "pyproject.toml").is_file()

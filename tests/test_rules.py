@@ -9,6 +9,7 @@ import pytest
 
 from analyzer.errors import RulesFileError
 from analyzer.metrics.registry import METRICS as KNOWN_METRICS
+from analyzer.report.text import evidence_line
 from analyzer.rules import (
     CATEGORIES,
     DEFAULT_CUES,
@@ -198,11 +199,23 @@ def test_one_back_first_rep_of_three_is_neither_fault_nor_positive():
     assert "hinge_back_first" not in ids(fs) and "hinge_hips_led" not in ids(fs)
 
 
-def test_hinge_needs_two_reps_and_says_so():
-    ms = mset(mv("hinge_back_first_fraction", 1.0, [1.0], unit="fraction", extra={"n_reps": 1, "flagged_reps": [1]}))
+def test_one_rep_is_enough_to_coach_and_the_finding_says_so():
+    one = mset(mv("hinge_back_first_fraction", 1.0, [1.0], unit="fraction", extra={"n_reps": 1, "flagged_reps": [1]}))
+    two = mset(
+        mv("hinge_back_first_fraction", 1.0, [1.0, 1.0], unit="fraction", extra={"n_reps": 2, "flagged_reps": [1, 2]})
+    )
+    f1 = next(f for f in evaluate(one, ctx(n_reps=1)) if f.rule_id == "hinge_back_first")
+    f2 = next(f for f in evaluate(two, ctx(n_reps=2)) if f.rule_id == "hinge_back_first")
+    assert f1.note == "Seen on your 1 rep; film 2 for a surer read." and f2.note is None
+    assert 0 < f1.confidence < f2.confidence  # more reps, surer read
+    assert "film 2 for a surer read" in evidence_line(f1)
+
+
+def test_all_clears_and_running_keep_their_minimum():
+    ms = mset(mv("hinge_lag_ms", 80.0, [80.0], unit="ms", extra={"n_reps": 1}))
     ev = evaluate_detailed(ms, ctx(n_reps=1))
-    assert "hinge_back_first" not in ids(ev.findings)
-    assert any(s.rule_id == "hinge_back_first" and s.reason == "min_reps" for s in ev.skipped)
+    assert "hinge_hips_led" not in ids(ev.findings)
+    assert any(s.rule_id == "hinge_hips_led" and s.reason == "min_reps" for s in ev.skipped)
 
 
 def test_hinge_rule_is_silent_for_squats_and_front_views():
@@ -251,9 +264,13 @@ def test_valgus_not_measurable_gives_no_valgus_finding():
     assert "knees_tracked" not in ids(fs)
 
 
-def test_valgus_needs_three_reps():
-    fs = evaluate(valgus_metrics(left=20.0, n=2), ctx(view="front", exercise="squat", n_reps=2))
-    assert not [f for f in fs if f.rule_id.startswith("valgus_fppa")]
+def test_valgus_on_fewer_than_three_reps_has_lower_confidence():
+    few = evaluate(valgus_metrics(left=20.0, n=2), ctx(view="front", exercise="squat", n_reps=2))
+    full = evaluate(valgus_metrics(left=20.0, n=3), ctx(view="front", exercise="squat", n_reps=3))
+    (a,) = [f for f in few if f.rule_id.startswith("valgus_fppa:")]
+    (b,) = [f for f in full if f.rule_id.startswith("valgus_fppa:")]
+    assert a.note == "Seen on your 2 reps; film 3 for a surer read." and b.note is None
+    assert a.confidence == pytest.approx(b.confidence * 2 / 3)
 
 
 def test_nksd_and_change_vs_standing():

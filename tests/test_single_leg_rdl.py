@@ -9,43 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from perfect_tracks import perfect_track
 
-from analyzer import landmarks as L
 from analyzer.pipeline import AnalyzeOptions, analyze_track
-from analyzer.synth.camera import make_camera
-from analyzer.synth.scenarios import ScenarioSpec, build_motion
-from analyzer.track.data import PoseTrack
-
-
-def perfect_track(spec: ScenarioSpec) -> PoseTrack:
-    motion = build_motion(spec)
-    cam = make_camera(spec.view, spec.width, spec.height, subject_height=spec.body_height, cam_height=1.1)
-    pts = motion.skeleton.points
-    T = len(motion.t)
-    xy = np.full((T, 33, 2), np.nan, np.float32)
-    z = np.full((T, 33), np.nan, np.float32)
-    for i, name in enumerate(L.NAMES):
-        if name in pts:
-            xy[:, i] = cam.project(pts[name])
-            z[:, i] = cam.to_camera(pts[name])[:, 2]
-    z -= np.nanmean(z[:, [L.L_HIP, L.R_HIP]], axis=1, keepdims=True)
-    vis = np.where(np.isfinite(xy[..., 0]), 1.0, 0.0).astype(np.float32)
-    if spec.view.startswith("side"):  # the far leg is seen less well, as MediaPipe reports it
-        far = "right" if spec.view == "side_left" else "left"  # side_left: the camera at the subject's left
-        vis[:, list(L.LEG[far])] = 0.7
-    return PoseTrack(
-        t=motion.t.astype(np.float64),
-        xy=xy,
-        z=z,
-        visibility=vis,
-        presence=vis.copy(),
-        world=np.full((T, 33, 3), np.nan, np.float32),
-        n_people=np.ones(T, np.int8),
-        width=spec.width,
-        height=spec.height,
-        fps=spec.frame_rate,
-        model="perfect",
-    )
+from analyzer.synth.scenarios import ScenarioSpec
 
 
 def _rule_ids(a) -> set[str]:

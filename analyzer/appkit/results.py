@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..metrics.registry import chart_series, headline_ids
+from ..report.model import unchecked_message
 
 SEVERITY_ORDER = {"red": 0, "amber": 1, "info": 2, "positive": 3}
 SEVERITY_LABEL = {"red": "Fix first", "amber": "Worth fixing", "info": "Note", "positive": "Good"}
@@ -79,6 +80,7 @@ class AppResult:
     series: dict[str, list[float | None]]  # "t" + columns
     thresholds: list[dict[str, Any]]  # {"series", "value", "severity", "rule"}
     warnings: list[str]
+    unchecked: str | None  # why "no findings" is not an all-clear (report.model.unchecked_message), or None
     timings: dict[str, float]
     duration_s: float
     n_frames: int
@@ -283,6 +285,7 @@ def build_result(
         series=series,
         thresholds=thresholds,
         warnings=[w.message for w in analysis.warnings],
+        unchecked=unchecked_message(ctx, analysis.metrics, analysis.findings),
         timings=dict(analysis.timings),
         duration_s=float(getattr(info, "duration", 0.0) or 0.0),
         n_frames=len(track),

@@ -64,6 +64,9 @@ SETUP_CONDITIONS: dict[str, str] = {
 WARNING_CONDITIONS: dict[str, str] = {
     "several_people": "multi_person",
     "out_of_view": "subject_leaves_frame",
+    "slow_motion": "slow_motion",
+    "camera_moving": "camera_moving",
+    "occluded": "occluded",
 }
 
 #: refusal (AnalyzerError subclass name) → the clip condition a clean refusal stands for.

@@ -31,7 +31,7 @@ URL = (
     "pose_landmarker_{v}/float16/latest/pose_landmarker_{v}.task"
 )
 REQUIRED_MEMBERS = ("pose_detector.tflite", "pose_landmarks_detector.tflite")
-PROJECT_MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+PROJECT_MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 
 
 def filename(variant: str) -> str:

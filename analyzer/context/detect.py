@@ -7,14 +7,16 @@ them to :func:`detect_context` and to the metrics.
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Literal, cast
 
 from .. import exercises as X
 from ..geometry import facing_direction, near_side
 from ..types import Context, GaitEvent, Rep, Side, View
+from . import baseline as B
 from . import gait as G
 from . import reps as S
 from .exercise import detect_exercise
+from .footage import footage_checks
 from .setup import setup_checks
 from .view import ViewEstimate, detect_view
 
@@ -39,14 +41,20 @@ def orientation(clean, seen: ViewEstimate, view: str = "auto") -> tuple[str, flo
 
 
 def detect_context(
-    clean, exercise: str = "auto", view: str = "auto", *, seen: ViewEstimate | None = None, kin: dict | None = None
+    clean,
+    exercise: str = "auto",
+    view: str = "auto",
+    *,
+    seen: ViewEstimate | None = None,
+    kin: dict | None = None,
+    camera: dict | None = None,
 ) -> Context:
     """Context of a CleanTrack: view (user override wins), direction, near side, exercise, reps or
     gait events, standing baseline and setup issues.
 
     ``seen``: the detected view (:func:`~analyzer.context.view.detect_view`) and ``kin``: the clip's
     kinematics for that orientation (:func:`~analyzer.kinematics.frame_kinematics`), both computed here
-    when not given.
+    when not given; ``camera``: the pose pass's camera-motion summary (:mod:`.footage`).
     """
     from ..kinematics import frame_kinematics
 
@@ -64,8 +72,9 @@ def detect_context(
     reps: list[Rep] = []
     gait: list[GaitEvent] = []
     baseline = None
+    baseline_source: str | None = None
     if spec is not None and not spec.is_lift:
-        baseline = S.standing_baseline(clean.xy, clean.t, clean.fs)
+        baseline = B.standing_baseline(clean.xy, clean.t, clean.fs)
         if view in ("side", "oblique"):
             gait = G.gait_events_side(clean.xy, clean.t, clean.fs, direction)
     elif spec is not None:
@@ -74,7 +83,10 @@ def detect_context(
         if spec.single_leg and k is not None and reps:  # sagittal metrics read the standing leg, near or far
             sides = [S.stance_side(clean.xy, r.bottom) for r in reps]
             near = max(set(sides), key=sides.count)
-        baseline = S.standing_baseline(clean.xy, clean.t, clean.fs, before=reps[0].start if reps else None)
+        baseline = B.standing_baseline(clean.xy, clean.t, clean.fs, before=reps[0].start if reps else None)
+        if baseline is None and reps:
+            baseline = B.lockout_baseline(clean.xy, clean.t, clean.fs)
+            baseline_source = "lockout" if baseline is not None else None
         if baseline is not None:
             reps = S.segment_reps(clean, exercise, k, baseline)
     ctx = Context(
@@ -87,9 +99,11 @@ def detect_context(
         view_source="auto" if view_source == "auto" else "user",
         view_segments=cast(list[tuple[float, float, View]], seen.segments),
         baseline=baseline,
+        baseline_source=cast(Literal["standing", "lockout"] | None, baseline_source or (baseline and "standing")),
         reps=reps,
         gait_events=gait,
         facing_camera=facing,
     )
-    ctx.setup_issues = setup_checks(clean, view, exercise, baseline)
+    ctx.setup_issues = setup_checks(clean, view, exercise, baseline, baseline_source=ctx.baseline_source)
+    ctx.footage = footage_checks(clean, exercise, camera, ctx)
     return ctx

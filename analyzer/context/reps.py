@@ -1,4 +1,4 @@
-"""Reps and the standing baseline (method spec §F.8).
+"""Reps (method spec §F.8); the standing baseline is :mod:`.baseline`.
 
 Pixels, y down; times in seconds; frame indices index the track arrays.
 
@@ -6,7 +6,9 @@ Pixels, y down; times in seconds; frame indices index the track arrays.
 - Hinge/RDL rep signal: hip–trunk angle of the near side (degrees; + = flexed).
 - Reps = ``scipy.signal.find_peaks`` peaks (prominence 0.15 of leg length for s, 15° for the angle,
   distance 0.8·fs); each rep spans the frames around its peak where the signal is above 10 % of the
-  peak (relative to the quiet level); reps with < 80 % valid frames are marked invalid.
+  peak (relative to the quiet level); reps with < 80 % valid frames are marked invalid. A clip may open
+  at a rep's bottom (a pull from the floor, for exercises that start there) and may end in a descent
+  that never comes back up (flagged, not counted).
 """
 
 from __future__ import annotations
@@ -29,6 +31,11 @@ BOUNDARY_FRAC = 0.10
 
 
 MIN_VALID_FRAC = 0.80
+
+
+#: A rep is complete when, after its bottom (before the next rep or the clip's end), the signal comes back to
+#: within this share of its rise above the level it started from. Engineering choice.
+COMPLETE_FRAC = 0.33
 
 
 KEY_POINTS = (L.L_SHOULDER, L.R_SHOULDER, L.L_HIP, L.R_HIP, L.L_KNEE, L.R_KNEE, L.L_ANKLE, L.R_ANKLE)
@@ -100,67 +107,6 @@ def motion_speed(xy: np.ndarray, t: np.ndarray, scale: float, *, robust: bool = 
         return np.where(n > 0, np.where(ok, sp, 0).sum(1) / np.maximum(n, 1), np.nan) / scale
 
 
-def standing_baseline(
-    xy: np.ndarray,
-    t: np.ndarray,
-    fs: float,
-    *,
-    before: int | None = None,
-    min_s: float = 1.0,
-    quiet: float = 0.15,
-    tall_tol: float = 0.05,
-) -> tuple[int, int] | None:
-    """Quiet-standing window [i0, i1) of ≥ ``min_s`` s, or None.
-
-    A frame is "quiet standing" when the key landmarks move < ``quiet`` leg lengths/s and the hips
-    are within ``tall_tol`` leg lengths of their highest (5th percentile y) level. The first such
-    window that ends before frame ``before`` (e.g. the first rep's start) wins; otherwise the
-    window with the lowest mean speed anywhere. The window is the longest quiet run, capped at 2 s.
-    """
-    T = len(t)
-    if T == 0:
-        return None
-    Lg = leg_length(xy)
-    if not np.isfinite(Lg) or Lg <= 0:
-        return None
-    y = mid_hip(xy)[:, 1]
-    if not np.isfinite(y).any():
-        return None
-    tall = np.nanpercentile(y, 5)
-    # Median over the key points and over ~⅓ s: one flickering far-side landmark must not break a window.
-    sp = _running_median(motion_speed(xy, t, Lg, robust=True), max(1, int(round(fs / 3))))
-    ok = (sp < quiet) & (np.abs(y - tall) < tall_tol * Lg) & np.isfinite(y)
-    n_min = max(3, int(round(min_s * fs)))
-    runs = _runs(ok)
-    runs = [(a, b) for a, b in runs if b - a >= n_min]
-    if not runs:
-        return None
-    cap = max(n_min, int(round(2.0 * fs)))
-    if before is not None:
-        pre = [(a, min(b, before)) for a, b in runs if min(b, before) - a >= n_min]
-        if pre:
-            a, b = pre[0]
-            return (max(a, b - cap), b)
-    best = min(runs, key=lambda r: float(np.nanmean(sp[r[0] : r[1]])))
-    a, b = best
-    return (a, min(b, a + cap))
-
-
-def _running_median(x: np.ndarray, k: int) -> np.ndarray:
-    """Centred running median over ``k`` samples (NaN-aware; odd window)."""
-    if k <= 1 or len(x) == 0:
-        return x
-    from numpy.lib.stride_tricks import sliding_window_view
-
-    k = k | 1
-    pad = np.pad(np.asarray(x, float), k // 2, mode="edge")
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return np.nanmedian(sliding_window_view(pad, k), axis=1)
-
-
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """[start, end) index runs where ``mask`` is True."""
     m = np.concatenate([[False], np.asarray(mask, bool), [False]])
@@ -208,6 +154,7 @@ def find_reps(
     frame_ok: np.ndarray | None = None,
     boundary_frac: float = BOUNDARY_FRAC,
     min_valid: float = MIN_VALID_FRAC,
+    from_bottom: bool = False,
 ) -> list[Rep]:
     """Reps from a signal that peaks at each rep's bottom (spec F.8).
 
@@ -215,6 +162,9 @@ def find_reps(
     peak to where the signal falls below ``rest + boundary_frac·(peak − rest)``, with ``rest`` the
     lower of the two prominence bases. ``frame_ok`` (T,) marks frames with valid landmarks; a rep
     with fewer than ``min_valid`` valid frames (or any unknown signal) is returned with valid=False.
+    ``from_bottom``: a clip that opens at the bottom (the signal falls by ≥ ``prominence`` to its first
+    low before any peak) also counts that first lift (:func:`_opening_rep`); a clip that ends at the bottom
+    never adds one (the last lowering belongs to the rep before it).
     """
     s = np.asarray(signal, float)
     T = len(s)
@@ -224,6 +174,11 @@ def find_reps(
     peaks, props = find_peaks(sf, prominence=prominence, distance=max(1, int(round(0.8 * fs))))
     reps: list[Rep] = []
     prev_end = 0
+    first = _opening_rep(sf, int(peaks[0]) if len(peaks) else T, prominence, boundary_frac) if from_bottom else None
+    if first is not None:
+        a, p, b = first
+        reps.append(_rep(1, a, p, b, t, s, frame_ok, min_valid, from_bottom=True))
+        prev_end = b
     for j, p in enumerate(peaks):
         # Walk out to where the signal falls below 10 % of this rep's own rise on each side, never past
         # the lowest point between this rep and its neighbours (people settle into a slightly different
@@ -240,25 +195,92 @@ def find_reps(
         b = p
         while b < b_min and sf[b + 1] > thr_r:
             b += 1
-        ok = frame_ok[a : b + 1] if frame_ok is not None else np.ones(b - a + 1, bool)
-        ok = ok & np.isfinite(s[a : b + 1])
-        frac = float(ok.mean()) if ok.size else 0.0
-        valid = frac >= min_valid
-        reps.append(
-            Rep(
-                index=len(reps) + 1,
-                start=int(a),
-                bottom=int(p),
-                end=int(b),
-                t_start=float(t[a]),
-                t_bottom=float(t[p]),
-                t_end=float(t[b]),
-                valid=valid,
-                note=None if valid else f"only {frac:.0%} of frames have valid landmarks",
-            )
-        )
+        rep = _rep(len(reps) + 1, a, int(p), b, t, s, frame_ok, min_valid)
+        if sf[b_min] - sf[a_min] > COMPLETE_FRAC * (sf[p] - sf[a_min]):
+            rep.complete = False
+            rep.note = "did not come back up from the bottom: not counted"
+        reps.append(rep)
         prev_end = b
+    last = _closing_descent(sf, prev_end, prominence) if not from_bottom else None
+    if last is not None:  # went down and never came back up before the clip ended: flagged, not counted
+        a, p = last
+        rep = _rep(len(reps) + 1, a, p, T - 1, t, s, frame_ok, min_valid)
+        rep.complete = False
+        rep.note = "did not come back up from the bottom before the clip ended: not counted"
+        reps.append(rep)
     return reps
+
+
+def _closing_descent(sf: np.ndarray, after: int, prominence: float) -> tuple[int, int] | None:
+    """(start, bottom) of a descent after frame ``after`` that the clip ends in, or None.
+
+    The signal must rise ≥ ``prominence`` above its low after ``after`` and still be within :data:`COMPLETE_FRAC`
+    of that rise at the clip's end (a lift that comes back up was a peak of :func:`find_reps`).
+    """
+    if len(sf) - after < 3:
+        return None
+    low = after + int(np.argmin(sf[after:]))
+    if len(sf) - low < 3:
+        return None
+    bottom = low + int(np.argmax(sf[low:]))
+    rise = sf[bottom] - sf[low]
+    if rise < prominence or sf[-1] - sf[low] < (1 - COMPLETE_FRAC) * rise:
+        return None
+    a = low + int(np.argmax(sf[low : bottom + 1] > sf[low] + BOUNDARY_FRAC * rise))
+    return a, bottom
+
+
+def _opening_rep(sf: np.ndarray, p0: int, prominence: float, boundary_frac: float) -> tuple[int, int, int] | None:
+    """(start, bottom, end) of a lift the clip opens with, before the first peak ``p0``, or None.
+
+    The lowest point before ``p0`` is the lockout; the highest point before it is the bottom, which must stand
+    ≥ ``prominence`` above the lockout. The rep runs from frame 0 to where the signal is within ``boundary_frac``
+    of the rise above the lockout.
+    """
+    if p0 < 3:
+        return None
+    lock = int(np.argmin(sf[:p0]))
+    if lock < 1:
+        return None
+    bottom = int(np.argmax(sf[:lock]))
+    if sf[bottom] - sf[lock] < prominence:
+        return None
+    thr = sf[lock] + boundary_frac * (sf[bottom] - sf[lock])
+    b = bottom
+    while b < lock and sf[b + 1] > thr:
+        b += 1
+    return 0, bottom, b
+
+
+def _rep(
+    index: int,
+    a: int,
+    p: int,
+    b: int,
+    t: np.ndarray,
+    s: np.ndarray,
+    frame_ok: np.ndarray | None,
+    min_valid: float,
+    *,
+    from_bottom: bool = False,
+) -> Rep:
+    """A :class:`Rep` over frames [a, b] with bottom p; invalid when < ``min_valid`` of its frames are usable."""
+    ok = frame_ok[a : b + 1] if frame_ok is not None else np.ones(b - a + 1, bool)
+    ok = ok & np.isfinite(s[a : b + 1])
+    frac = float(ok.mean()) if ok.size else 0.0
+    valid = frac >= min_valid
+    return Rep(
+        index=index,
+        start=int(a),
+        bottom=int(p),
+        end=int(b),
+        t_start=float(t[a]),
+        t_bottom=float(t[p]),
+        t_end=float(t[b]),
+        valid=valid,
+        note=None if valid else f"only {frac:.0%} of frames have valid landmarks",
+        from_bottom=from_bottom,
+    )
 
 
 def rep_signal(
@@ -284,7 +306,15 @@ def segment_reps(
 ) -> list[Rep]:
     """Reps of a CleanTrack for ``exercise`` (see :func:`rep_signal`, :func:`find_reps`)."""
     sig, prom, _ = rep_signal(clean.xy, exercise, kin, baseline)
-    return find_reps(sig, clean.t, clean.fs, prominence=prom, frame_ok=frame_valid(clean.valid))
+    spec = X.get(exercise)
+    return find_reps(
+        sig,
+        clean.t,
+        clean.fs,
+        prominence=prom,
+        frame_ok=frame_valid(clean.valid),
+        from_bottom=bool(spec and spec.starts_at_bottom),
+    )
 
 
 def stance_side(xy: np.ndarray, frame: int) -> str:

@@ -27,7 +27,13 @@ SIDE_ONLY = (
 # Setup checks (spec F.9)
 # ---------------------------------------------------------------------------
 def setup_checks(
-    clean, view: str, exercise: str, baseline: tuple[int, int] | None, *, edge_frac: float = 0.01
+    clean,
+    view: str,
+    exercise: str,
+    baseline: tuple[int, int] | None,
+    *,
+    edge_frac: float = 0.01,
+    baseline_source: str | None = None,
 ) -> list[SetupIssue]:
     """Filming problems, each phrased as what to do."""
     issues: list[SetupIssue] = []
@@ -118,6 +124,14 @@ def setup_checks(
                 "no_baseline",
                 "Stand still for a second before the first rep: back-posture "
                 "changes are measured against your own standing posture.",
+            )
+        )
+    elif exercise in X.LIFTS and baseline_source == "lockout":
+        issues.append(
+            SetupIssue(
+                "no_baseline",
+                "No standing second before the first rep, so your lockout stood in for your standing posture and "
+                "back-posture changes are less sure. Stand tall for a second before you start.",
             )
         )
     return issues

@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import exercises as X
 from ..context import reps as S
+from ..context.footage import withheld_by
 from ..types import Context, MetricSet, MetricValue
 from . import common
 from .registry import METRICS, computed_by
@@ -29,10 +30,29 @@ MODULES: dict[str, ModuleType] = {
 #: Per-frame kinematics columns kept as metric series (charts, CSV).
 KIN_SERIES = ("knee_flexion_near", "hip_flexion_near", "trunk_angle", "hip_trunk_angle_near", "shank_angle_near")
 
+#: Confidence factor for changes measured from a lockout instead of a standing second. Engineering choice.
+LOCKOUT_BASELINE_CONFIDENCE = 0.7
+
 __all__ = ["compute_metrics", "MODULES", "METRICS"]
 
 
 def compute_metrics(clean, ctx: Context, kin: dict[str, np.ndarray] | None = None) -> MetricSet:
+    """:func:`_compute` and then withhold what the footage makes meaningless (:mod:`analyzer.context.footage`)."""
+    ms = _compute(clean, ctx, kin)
+    if ctx.baseline_source == "lockout":  # the lockout stood in for standing: changes from it are less sure
+        for m in ms.values.values():
+            if m.relative_to_baseline and m.value is not None:
+                m.confidence *= LOCKOUT_BASELINE_CONFIDENCE
+                m.extra = {**(m.extra or {}), "baseline": "lockout"}
+    if ctx.footage:
+        for i, m in list(ms.values.items()):
+            reason = withheld_by(ctx.footage, METRICS[i].needs) if i in METRICS else None
+            if reason and m.value is not None:
+                ms.values[i] = common.insufficient(i, reason)
+    return ms
+
+
+def _compute(clean, ctx: Context, kin: dict[str, np.ndarray] | None = None) -> MetricSet:
     """All metrics for the clip's exercise and view (per rep/stride, with confidence and display band).
 
     ``kin``: the clip's kinematics (:func:`~analyzer.kinematics.frame_kinematics` for the context's

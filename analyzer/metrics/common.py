@@ -88,7 +88,8 @@ def landmark_confidence(clean, frames: Iterable[int | None], idx: Iterable[int])
 
 
 def valid_reps(ctx: Context) -> list[Rep]:
-    return [r for r in ctx.reps if r.valid]
+    """Reps that are measured: enough usable landmarks and completed (back up from the bottom)."""
+    return [r for r in ctx.reps if r.valid and r.complete]
 
 
 def baseline_slice(ctx: Context) -> slice | None:

@@ -38,7 +38,10 @@ class MetricSpec:
     views that can measure it; ``group``: the reason family when they cannot (:data:`WHY_NOT`);
     ``series``: the per-frame series it is read from, for charts (None: not charted); ``proxy``: an
     estimate of something the camera cannot see directly; ``headline``: shown in the app's headline
-    table and the batch summary; ``module``: the metric module of :mod:`analyzer.metrics` that computes it.
+    table and the batch summary; ``module``: the metric module of :mod:`analyzer.metrics` that computes it;
+    ``needs``: what the footage must keep true for the number to mean anything — ``"real_time"`` (timing and
+    rates: withheld on slow motion) and ``"still_camera"`` (positions in the frame: withheld when the camera
+    moves); see :data:`analyzer.context.footage.BREAKS`.
     """
 
     id: str
@@ -55,6 +58,7 @@ class MetricSpec:
     series: str | None = None
     proxy: bool = False
     headline: bool = False
+    needs: frozenset[str] = frozenset()
 
     def format(self, value: float | None, *, band: bool = False) -> str:
         """``value`` for people: scaled, rounded, with its symbol (and ± band when asked); "–" when unknown."""
@@ -73,8 +77,8 @@ class MetricSpec:
         return WHY_NOT.get(self.group, "")
 
 
-def _m(id, label, unit, symbol, views, group, **kw) -> MetricSpec:
-    return MetricSpec(id, label, unit, symbol, frozenset(views), group, **kw)
+def _m(id, label, unit, symbol, views, group, needs=(), **kw) -> MetricSpec:
+    return MetricSpec(id, label, unit, symbol, frozenset(views), group, needs=frozenset(needs), **kw)
 
 
 def _computed_by(module: str, *specs: MetricSpec) -> tuple[MetricSpec, ...]:
@@ -96,11 +100,11 @@ METRICS: dict[str, MetricSpec] = {s.id: s for s in (
         _m("hip_trunk_angle_bottom", "Hip bend at the bottom", "deg", "°", SIDE, "bending", band=6.0,
            series="hip_trunk_angle_near"),
         _m("hinge_lag_ms", "Hinge timing: back onset minus hip onset", "ms", "ms", SIDE, "back",
-           sign="− = back moved first, + = hips moved first", headline=True),
+           sign="− = back moved first, + = hips moved first", headline=True, needs=("real_time", "still_camera")),
         _m("hinge_early_ratio", "Early lumbar : hip ratio (first 30° of the hinge)", "ratio", "", SIDE, "back",
            decimals=2, proxy=True),
         _m("hinge_back_first_fraction", "Reps where the back moved before the hips", "fraction", "%", SIDE, "back",
-           scale=100.0, headline=True),
+           scale=100.0, headline=True, needs=("still_camera",)),
     ),
     # --- knee-in (front/back only)
     *_computed_by("valgus",
@@ -155,7 +159,7 @@ METRICS: dict[str, MetricSpec] = {s.id: s for s in (
     ),
     # --- running
     *_computed_by("running",
-        _m("cadence_spm", "Cadence", "spm", "steps/min", ALL_VIEWS, "counts", headline=True),
+        _m("cadence_spm", "Cadence", "spm", "steps/min", ALL_VIEWS, "counts", headline=True, needs=("real_time",)),
         _m("overstride", "Overstride: heel ahead of the hips at landing", "fraction of leg length", "% of leg length",
            SIDE, "landing", scale=100.0, sign="+ = heel ahead of the hips", headline=True),
         _m("tibia_angle_ic", "Shin angle at landing", "deg", "°", SIDE, "landing", sign="+ = ankle ahead of the knee",
@@ -172,14 +176,13 @@ METRICS: dict[str, MetricSpec] = {s.id: s for s in (
         _m("trunk_lean", "Trunk lean while running", "deg", "°", SIDE, "landing", sign="from vertical, + = forward",
            band=5.0, headline=True),
         _m("vertical_oscillation", "Hip bounce per step", "fraction of leg length", "% of leg length", ALL_VIEWS,
-           "counts", scale=100.0),
+           "counts", scale=100.0, needs=("still_camera",)),
     ),
     # --- counts
     *_computed_by("counts",
         _m("rep_count", "Reps counted", "reps", "", ALL_VIEWS, "counts", headline=True),
     ),
 )}
-# fmt: on
 # fmt: on
 
 

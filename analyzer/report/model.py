@@ -22,7 +22,7 @@ from ..rules.model import Evaluation, Skip
 from ..types import Context, Finding, MetricSet, clean_json
 from .text import evidence_line, top_findings
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "report.schema.json"
@@ -57,6 +57,7 @@ class Report:
             "view": ctx.view,
             "n_reps": len(ctx.reps),
             "n_valid_reps": sum(1 for r in ctx.reps if r.valid),
+            "n_completed_reps": sum(1 for r in ctx.reps if r.complete),
             "n_steps": sum(1 for e in ctx.gait_events if e.kind == "ic"),
             "finding_counts": counts,
             "top_findings": top_findings(self.findings, 3),
@@ -163,6 +164,9 @@ def _dedupe_drills(findings: list[Finding]) -> list[dict[str, Any]]:
 
 def _notes(ctx: Context, metrics: MetricSet, findings: list[Finding], skipped: list[Skip], lib) -> list[str]:
     notes: list[str] = []
+    unchecked = unchecked_message(ctx, metrics, findings)
+    if unchecked:
+        notes.append(unchecked)
     h = lib.note("hierarchy")
     if h:
         notes.append(h)
@@ -187,6 +191,29 @@ def _notes(ctx: Context, metrics: MetricSet, findings: list[Finding], skipped: l
         notes.append(nn)
     # dedupe, keep order
     return list(dict.fromkeys(notes))
+
+
+def unchecked_message(ctx: Context, metrics: MetricSet, findings: list[Finding]) -> str | None:
+    """Why a clip with no technique finding is not an all-clear, or None when something was measured.
+
+    An unknown exercise names the choice to make; a clip where no metric could be measured says so.
+    """
+    from .. import exercises as X
+
+    if X.get(ctx.exercise) is None:
+        return (
+            "We could not tell which exercise this clip shows, so nothing was checked. Choose it and analyse "
+            f"again: --exercise {' | '.join(X.NAMES)} on the command line, or the Exercise box in the app."
+        )
+    if any(f.category != "setup" and f.severity != "positive" for f in findings):
+        return None
+    measured = [m for i, m in metrics.values.items() if i != "rep_count" and m.status == "ok"]
+    if measured:
+        return None
+    return (
+        "Nothing could be measured in this clip, so no findings is not an all-clear. The setup notes say what "
+        "to change when you film it again."
+    )
 
 
 def _not_measurable(metrics: MetricSet) -> list[dict[str, Any]]:

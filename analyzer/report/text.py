@@ -57,6 +57,8 @@ def evidence_line(f: Finding, m: MetricValue | None = None) -> str:
     s += f"; confidence {f.confidence:.2f}"
     if f.proxy:
         s += "; proxy, relative to your standing"
+    if f.note:
+        s += f". {f.note}"
     return s
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import exercises as X
 from ..types import Context, Finding, MetricSet, MetricValue
 from .loader import load_rules
 from .model import CATEGORIES, SEVERITIES, Evaluation, Rule, RuleSet, Skip, _finite
@@ -46,7 +47,7 @@ def _count(m: MetricValue, ctx: Context) -> int | None:
     if ctx.exercise == "running":
         n_ic = sum(1 for e in ctx.gait_events if e.kind == "ic")
         return n_ic or None
-    n = sum(1 for r in ctx.reps if r.valid)
+    n = sum(1 for r in ctx.reps if r.valid and r.complete)
     return n or None
 
 
@@ -142,7 +143,8 @@ def evaluate_rule(
             return None
     assert primary is not None
     n = _count(primary, ctx)
-    if min_reps and rule.min_reps is not None and (n is None or n < rule.min_reps):
+    few = _few_reps(rule, n, ctx) if min_reps else None
+    if min_reps and rule.min_reps is not None and (n is None or n < rule.min_reps) and few is None:
         skipped.append(
             Skip(
                 rule.id,
@@ -234,11 +236,27 @@ def evaluate_rule(
         reps=reps,
         frames=frames,
         times=times,
-        confidence=max(0.0, min(1.0, conf * rule.confidence_factor)),
+        confidence=max(0.0, min(1.0, conf * rule.confidence_factor * (few[0] if few else 1.0))),
         drills=list(rule.drills),
         source=f"{rule.source} | threshold: {rule.threshold_source}",
         proxy=bool(rule.proxy or primary.proxy),
+        note=few[1] if few else None,
     )
+
+
+def _few_reps(rule: Rule, n: int | None, ctx: Context) -> tuple[float, str] | None:
+    """(confidence factor n/min_reps, note) when a lift's fault rule may speak on fewer reps than it asks for.
+
+    One rep is enough to coach a lift: the finding says how many reps it rests on and how many to film for a surer
+    read. All-clears (positive rules) and running (averages over steps) keep their minimum.
+    """
+    if rule.positive or rule.min_reps is None or not n or n >= rule.min_reps:
+        return None
+    spec = X.get(ctx.exercise)
+    if spec is None or not spec.is_lift:
+        return None
+    reps = "rep" if n == 1 else "reps"
+    return n / rule.min_reps, f"Seen on your {n} {reps}; film {rule.min_reps} for a surer read."
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

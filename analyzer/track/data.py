@@ -19,7 +19,7 @@ from ..atomic import atomic_path
 from ..types import clean_json
 from .masks import MaskStore
 
-TRACK_FORMAT_VERSION = 3  # 2: masks stored zlib-compressed per frame; 3: warnings as {code, message}
+TRACK_FORMAT_VERSION = 4  # 2: masks zlib-compressed per frame; 3: warnings as {code, message}; 4: scans in meta
 
 
 @dataclass

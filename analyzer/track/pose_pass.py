@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -48,10 +50,15 @@ def pose_pass(
     luma: list[float] = []
     writer = _OverlayWriter(video_out, info.fps, *src.out_size) if video_out is not None else None
     ok = False
+    size = np.array([W, H], float)
     try:
-        with TrackRecorder(model_path, settings) as rec:
+        with TrackRecorder(model_path, settings) as rec, _observers(model_path, settings) as observers:
             for fr in src:
                 pose = rec.add(fr.image, fr.t, (W, H))
+                if observers:  # the subject's box from the points the model is sure of (guessed ones stray wide)
+                    seen = np.where(pose.visibility[:, None] >= 0.5, pose.xy, np.nan) / size
+                    for obs in observers.values():
+                        obs.update(fr.image, fr.t, seen)
                 if writer is not None:
                     writer.put(fr.image, fr.t, pose.xy / fr.scale, pose.visibility)
                 done += 1
@@ -83,9 +90,21 @@ def pose_pass(
         "mean_brightness": float(np.mean(luma)) if luma else None,
         "several_people_from_frame": rec.estimator.escalated_at if settings.adaptive else None,
         "model_half_size_share": rec.estimator.half_frames / done if done else None,
+        **{name: obs.summary() for name, obs in observers.items()},
     }
     track = rec.build(W, H, info.fps, settings.model, meta)
-    if settings.num_poses > 1 and len(track) and int(track.n_people.max()) > 1:
+    people = meta.get("other_people") or {}
+    if people.get("several"):
+        warnings.append(
+            ClipWarning(
+                "several_people",
+                f"Another person was in the picture in {people['samples_with_other']} of the {people['samples']} "
+                f"moments checked (first at {people['first_seen_s']:.1f} s): a spotter, a bystander or a mirror "
+                "reflection. The analysis follows one person, the one tracked from the start; check that the "
+                "skeleton in the video is on you.",
+            )
+        )
+    elif settings.num_poses > 1 and len(track) and int(track.n_people.max()) > 1:
         share = float((track.n_people > 1).mean())
         warnings.append(
             ClipWarning(
@@ -95,6 +114,24 @@ def pose_pass(
             )
         )
     return track, warnings
+
+
+@contextmanager
+def _observers(model_path: Path, settings: PoseSettings) -> Iterator[dict[str, Any]]:
+    """Per-frame scans run beside the pose model, by the name their ``summary()`` is kept under in the track's
+    meta: ``other_people`` (:class:`~analyzer.track.people_scan.PeopleScan`) and ``camera_motion``
+    (:class:`~analyzer.track.camera_motion.CameraScan`)."""
+    with ExitStack() as stack:
+        out: dict[str, Any] = {}
+        if settings.scan_camera:
+            from .camera_motion import CameraScan
+
+            out["camera_motion"] = CameraScan()
+        if settings.scan_people_s > 0:
+            from .people_scan import PeopleScan
+
+            out["other_people"] = stack.enter_context(PeopleScan(model_path, settings.scan_people_s))
+        yield out
 
 
 def overlay_pass(

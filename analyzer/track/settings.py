@@ -35,6 +35,11 @@ class PoseSettings:
     #: half size, is at least this many px (:func:`use_half_size`); 0 = always the decoded size. On the real
     #: clips decoded at 1280 px this moves landmarks about as far as a 1 % resize does.
     half_size_reach_px: int = 128
+    #: Seconds between the frames scanned for other people with the subject blacked out
+    #: (:mod:`analyzer.track.people_scan`); 0 = no scan.
+    scan_people_s: float = 0.5
+    #: Estimate camera motion from the background on every frame (:mod:`analyzer.track.camera_motion`).
+    scan_camera: bool = True
 
     @property
     def adaptive(self) -> bool:

@@ -21,8 +21,8 @@ def show_result(r: AppResult) -> None:
     for w in r.warnings:
         st.warning(w)
     for s in r.setup_issues:
-        if s["code"] == "turn_sideways":
-            st.error(f"**Wrong camera view for this check.** {s['message']}", icon="📐")
+        if s["code"] == "turn_sideways":  # the view is fine for what it shows; other checks need the side
+            st.info(s["message"], icon="📐")
         else:
             (st.error if s["severity"] == "blocking" else st.warning)(f"Setup: {s['message']}")
 
@@ -47,10 +47,12 @@ def show_result(r: AppResult) -> None:
         st.table(rows)
 
     st.subheader("What to work on")
-    if not r.cards:
-        st.success("No findings for this clip.")
     cards = [c for c in r.cards if c.category != "setup"]  # setup issues are shown above
-    if r.cards and not cards:
+    if not cards and r.unchecked:
+        st.warning(r.unchecked)  # never an all-clear when nothing was measured
+    elif not r.cards:
+        st.success("No findings for this clip.")
+    elif not cards:
         st.success("No technique findings for this clip; see the filming notes above.")
     for c in cards:
         with st.container(border=True):
