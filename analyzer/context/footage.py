@@ -1,8 +1,9 @@
-"""When the footage lies about time or space: slow motion and a moving camera.
+"""When the footage lies about time or space, or hides the body: slow motion, a moving camera, hidden legs.
 
-Each condition is a :class:`~analyzer.types.ClipWarning` (code ``slow_motion`` or ``camera_moving``) kept on the
-context; :data:`BREAKS` says which metric property it breaks, and the metric registry's ``needs`` says which
-metrics rely on that property — those are withheld (joint angles stay valid either way).
+Each condition is a :class:`~analyzer.types.ClipWarning` (code ``slow_motion``, ``camera_moving`` or ``occluded``)
+kept on the context. :data:`BREAKS` says which metric property a condition breaks, and the metric registry's
+``needs`` says which metrics rely on that property — those are withheld (joint angles stay valid either way).
+Hidden legs withhold nothing here: the frames without them are already left out of each rep.
 """
 
 from __future__ import annotations

@@ -211,8 +211,8 @@ def unchecked_message(ctx: Context, metrics: MetricSet, findings: list[Finding])
     if measured:
         return None
     return (
-        "Nothing could be measured in this clip, so no findings is not an all-clear. The setup notes say what "
-        "to change when you film it again."
+        "Nothing could be measured in this clip, so the lack of findings is not an all-clear: the setup notes say "
+        "what to change when you film it again."
     )
 
 
