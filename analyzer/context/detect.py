@@ -72,7 +72,7 @@ def detect_context(
     reps: list[Rep] = []
     gait: list[GaitEvent] = []
     baseline = None
-    baseline_source: str | None = None
+    baseline_source: Literal["standing", "lockout"] | None = None
     if spec is not None and not spec.is_lift:
         baseline = B.standing_baseline(clean.xy, clean.t, clean.fs)
         if view in ("side", "oblique"):
@@ -86,7 +86,7 @@ def detect_context(
         baseline = B.standing_baseline(clean.xy, clean.t, clean.fs, before=reps[0].start if reps else None)
         if baseline is None and reps:
             baseline = B.lockout_baseline(clean.xy, clean.t, clean.fs)
-            baseline_source = "lockout" if baseline is not None else None
+            baseline_source = "lockout"
         if baseline is not None:
             reps = S.segment_reps(clean, exercise, k, baseline)
     ctx = Context(
@@ -99,7 +99,7 @@ def detect_context(
         view_source="auto" if view_source == "auto" else "user",
         view_segments=cast(list[tuple[float, float, View]], seen.segments),
         baseline=baseline,
-        baseline_source=cast(Literal["standing", "lockout"] | None, baseline_source or (baseline and "standing")),
+        baseline_source=None if baseline is None else (baseline_source or "standing"),
         reps=reps,
         gait_events=gait,
         facing_camera=facing,

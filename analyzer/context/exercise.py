@@ -41,12 +41,12 @@ def _detrend(x: np.ndarray, win: int) -> np.ndarray:
     )
 
 
-def _peak_share(xs: np.ndarray, fs: float, f: float) -> float:
-    """Share of the spectrum's power (above 0.1 Hz) within ±max(0.1 Hz, 15 %, 1.5 bins) of f."""
+def _peak_share(xs: np.ndarray, fs: float, f: float, *, width_hz: float = 0.1, rel: float = 0.15) -> float:
+    """Share of the spectrum's power (above ``width_hz``) within ±max(``width_hz``, ``rel``·f, 1.5 bins) of f."""
     spec = np.abs(np.fft.rfft(xs - xs.mean())) ** 2
     freqs = np.fft.rfftfreq(len(xs), 1.0 / fs)
-    near = np.abs(freqs - f) <= max(0.1, 0.15 * f, 1.5 * fs / len(xs))
-    return float(spec[near].sum() / max(spec[freqs > 0.1].sum(), 1e-12))
+    near = np.abs(freqs - f) <= max(width_hz, rel * f, 1.5 * fs / len(xs))
+    return float(spec[near].sum() / max(spec[freqs > width_hz].sum(), 1e-12))
 
 
 def _alternates(d: np.ndarray, share: float = 0.2, apart: float = 0.1) -> bool:
@@ -115,18 +115,11 @@ def _hip_bounce_fraction(xy: np.ndarray, fs: float, Lg: float, win: int) -> floa
     y = S.mid_hip(xy)[:, 1] / Lg
     if np.isfinite(y).sum() < max(16, 2 * fs):
         return 0.0
-    ys = S._interp_nan(y)
-    ys = (
-        ys
-        - np.convolve(np.pad(ys, win // 2, mode="edge"), np.ones(win) / win, mode="same")[win // 2 : win // 2 + len(ys)]
-    )
+    ys = _detrend(S._interp_nan(y), win)
     f = GAIT.stride_frequency_psd(ys, fs, fmin=1.6, fmax=min(5.0, 0.45 * fs))
     if f is None:
         return 0.0
-    spec = np.abs(np.fft.rfft(ys - ys.mean())) ** 2
-    freqs = np.fft.rfftfreq(len(ys), 1.0 / fs)
-    near = np.abs(freqs - f) <= max(0.2, 1.5 * fs / len(ys))
-    return float(spec[near].sum() / max(spec[freqs > 0.2].sum(), 1e-12))
+    return _peak_share(ys, fs, f, width_hz=0.2, rel=0.0)
 
 
 def _bottom_stats(xy: np.ndarray, kin: dict | None, frames: list[int], near: str) -> dict[str, float]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import landmarks as L
 from ..types import ClipWarning
 from .exercise import running_score
 
@@ -58,8 +59,6 @@ def occluded(clean, ctx) -> ClipWarning | None:
     """An ``occluded`` warning when, during the reps, the pose model often marks a hip, knee or ankle as hidden
     (visibility < 0.5) while placing it inside the picture: something stands between the camera and the body.
     Points outside the picture are "out of frame", not hidden, and do not count."""
-    from .. import landmarks as L
-
     if not ctx.reps:
         return None
     sides = [ctx.near_side] if ctx.view in ("side", "oblique") and ctx.near_side else ["left", "right"]

@@ -4,12 +4,13 @@ Per frame (:class:`CameraMotion`): a 192-px-wide gray copy; corners (Shi–Tomas
 subject's box and any black letter/pillar-box bars, followed by pyramidal Lucas–Kanade into this frame, and a
 4-dof similarity fitted with RANSAC → the image centre's displacement (fractions of the frame width per frame),
 the scale change (> 1: zooming in) and a cut flag (a jump in the gray histogram, or texture that could not be
-followed at all). Too little background texture gives NaN, never a guess. ≈ 0.5–0.8 ms per 1080p frame.
+followed at all). Too little background texture gives NaN, never a guess. ≈ 2–5 ms per frame of a portrait phone
+clip in the pose pass (``python benchmarks/experiments/scan_cost.py``).
 
 Per clip (:func:`summarise`): the per-frame steps integrate into a camera path sampled in 1-s windows (hand-held
 jitter cancels); ``motion`` sums each window's pan and zoom beyond a 0.02 dead zone (frame widths), and the
 camera moves when the clip holds a cut or ``motion`` > 0.15. Engineering choices from the shared real clips:
-pans, tracking shots, zooms and cuts score 0.37–3.2 (or a cut), still and hand-held phones ≤ 0.05.
+pans, tracking shots and zooms score 0.36–3.2 (the broadcast clip: a cut), still and hand-held phones ≤ 0.05.
 """
 
 from __future__ import annotations

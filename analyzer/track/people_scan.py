@@ -6,8 +6,9 @@ visible. Twice a second :class:`PeopleScan` hides the subject's box, runs the Po
 like a whole, solid person: mean landmark visibility ≥ 0.85, its segmentation mask filling ≥ 60 % of its box,
 ≥ 5 % of the frame tall and ≤ 20 % inside the subject's box. A clip with another person in ≥ 2 samples says so.
 
-Thresholds are engineering choices from the shared real clips (6 of 10 clips with a second person found, none
-of 21 without one flagged; the misses are people inside the subject's box or cut by the frame edge).
+Thresholds are engineering choices from the shared real clips (docs/REALCLIPS.md: 5 of the 10 clips with a second
+person found; the misses are people inside the subject's box, tiny reflections or people cut by the frame edge).
+Cost ≈ 90–105 ms per sample (``python benchmarks/experiments/scan_cost.py``).
 """
 
 from __future__ import annotations
