@@ -80,11 +80,12 @@ def _run_analysis(path: str, opts: dict, label: str, progress) -> AppResult:
             model_path=mpath,
             out_dir=out / "run",
             max_duration_s=max_clip_seconds(),
+            person=opts.get("person"),
         )
         analysis = analyze(path, options, progress=progress)
         return build_result(
             analysis,
-            key=f"{opts['sha'][:12]}-{opts['exercise']}-{opts['view']}-{opts['model']}",
+            key=f"{opts['sha'][:12]}-{opts['exercise']}-{opts['view']}-{opts['model']}-{opts.get('person') or 'auto'}",
             label=label,
             options=opts,
         )
@@ -159,13 +160,14 @@ def page_upload() -> None:
         format_func=lambda v: v + ("" if v in avail else " (not installed)"),
         help="full: the default balance; lite: faster, less accurate; heavy: slowest, most accurate",
     )
+    person = _person_picker(up, sample, model)
     go = st.button("Analyse", type="primary", key="analyse")
 
     if go:
         st.session_state.pop("current", None)
         st.session_state.pop("last_error", None)
         try:
-            result = _analyse_selected(up, sample, exercise, view, model)
+            result = _analyse_selected(up, sample, exercise, view, model, person)
         except Exception as exc:  # every failure becomes a message box, never a traceback
             show_error(exc)
             return
@@ -182,7 +184,9 @@ def page_upload() -> None:
         st.info("Upload a clip or pick a sample, then press **Analyse**.")
 
 
-def _analyse_selected(up, sample: str, exercise: str, view: str, model: str) -> AppResult | None:
+def _analyse_selected(
+    up, sample: str, exercise: str, view: str, model: str, person: int | None = None
+) -> AppResult | None:
     if up is None and (not sample or sample == "(none)"):
         st.warning("Choose a file to upload or a sample clip first.")
         return None
@@ -200,7 +204,7 @@ def _analyse_selected(up, sample: str, exercise: str, view: str, model: str) -> 
             ext = validate_upload(up.name, up.size)
             label = up.name  # shown to the user only; never used in a path
             sha = sha256_of(up)
-            opts = {"sha": sha, "exercise": exercise, "view": view, "model": model}
+            opts = {"sha": sha, "exercise": exercise, "view": view, "model": model} | _person_opt(person)
             with private_copy(up, ext) as path:
                 result = cached_analysis(sha, json.dumps(opts, sort_keys=True), str(path), label, progress)
         else:
@@ -208,13 +212,60 @@ def _analyse_selected(up, sample: str, exercise: str, view: str, model: str) -> 
                 raise UploadRejected("That sample clip is not available.")
             path = SAMPLES_DIR / sample
             sha = sha256_of(path.read_bytes())
-            opts = {"sha": sha, "exercise": exercise, "view": view, "model": model}
+            opts = {"sha": sha, "exercise": exercise, "view": view, "model": model} | _person_opt(person)
             result = cached_analysis(sha, json.dumps(opts, sort_keys=True), str(path), sample, progress)
     finally:
         bar.empty()
     result = dataclasses.replace(result, label=up.name if up is not None else sample)
     st.session_state["last_run_s"] = time.perf_counter() - t0
     return result
+
+
+def _person_opt(person: int | None) -> dict:
+    return {"person": person} if person else {}  # no key at all for "automatic": earlier cache keys still hold
+
+
+def _person_picker(up, sample: str, model: str) -> int | None:
+    """An expander that finds everyone in the chosen clip and lets the user pick who to analyse."""
+    from analyzer.appkit.people import people_preview, person_label
+
+    src = f"{up.name}:{up.size}" if up is not None else sample
+    found = st.session_state.get("people_found")
+    if found is not None and found.get("src") != src:
+        found = None
+        st.session_state.pop("people_found", None)
+    with st.expander("Several people in the clip? Choose who to analyse"):
+        if st.button("Find the people in this clip", key="find_people"):
+            if up is None and (not sample or sample == "(none)"):
+                st.warning("Choose a file to upload or a sample clip first.")
+                return None
+            try:
+                with st.spinner("Looking for people through the whole clip…"):
+                    if up is not None:
+                        with private_copy(up, validate_upload(up.name, up.size)) as path:
+                            found = people_preview(path, model_path(model))
+                    else:
+                        found = people_preview(SAMPLES_DIR / sample, model_path(model))
+            except Exception as exc:
+                show_error(exc)
+                return None
+            found["src"] = src
+            st.session_state["people_found"] = found
+        if not found:
+            st.caption("By default the analysis follows the person who moves through the clip.")
+            return None
+        if found["image"]:
+            st.image(found["image"], caption="Everyone found in the clip, numbered", width=320)
+        for line in found["lines"]:
+            st.caption(line.strip())
+        rows = found["rows"]
+        k = st.selectbox(
+            "Person to analyse",
+            [0, *(r["person"] for r in rows)],
+            format_func=lambda k: person_label(k, rows),
+            key="person_pick",
+        )
+        return int(k) or None
 
 
 # ---------------------------------------------------------------------------------------------

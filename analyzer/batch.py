@@ -5,7 +5,7 @@ a folder (or matching a glob) with :func:`analyzer.pipeline.analyze`, one clip p
 task, and writes into ``out_dir``:
 
 - ``clips/<name>-<hash8>/`` — the clip's outputs (report.json/.md/.html, tracks.npz,
-  kinematics.csv; annotated.mp4 with ``video=True``);
+  kinematics.csv, subject.jpg; annotated.mp4 with ``video=True``);
 - ``summary.csv`` — one row per clip: headline metrics and findings, or the error
   (a bad clip is an error row, never fatal); written atomically;
 - ``manifest.json`` — finished clips by content SHA-256, so a re-run skips clips

@@ -1,4 +1,4 @@
-"""Command-line interface: ``hinge-analyzer analyze|info|models|batch|bench``.
+"""Command-line interface: ``hinge-analyzer analyze|people|info|models|batch|bench``.
 
 Every user-caused failure prints one clear sentence to stderr and exits non-zero;
 set ``HINGE_DEBUG=1`` to see tracebacks.
@@ -61,14 +61,27 @@ def analyze(
         help="Always give the pose model the whole decoded frame (≤ 1280 px). By default a large person is "
         "analysed on a half-size copy, which is faster and moves landmarks about as far as a 1 % resize does.",
     ),
+    person: str | None = typer.Option(
+        None,
+        "--person",
+        help="Who to analyse when several people are in the clip: a number from `hinge-analyzer people VIDEO`, "
+        "or a point x,y in the frame (pixels).",
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     as_json: bool = typer.Option(False, "--json", help="Print the report JSON to stdout."),
 ) -> None:
-    """Analyse VIDEO and write tracks.npz, kinematics.csv, report.json/.md/.html and annotated.mp4."""
+    """Analyse VIDEO and write tracks.npz, kinematics.csv, report.json/.md/.html, annotated.mp4 and subject.jpg."""
     from .pipeline import AnalyzeOptions
     from .pipeline import analyze as run
     from .report.model import unchecked_message
+    from .report.render import subject_caption
     from .report.text import top_findings
+    from .track.people import parse_person
+
+    try:
+        who = parse_person(person)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--person") from None
 
     out_dir = out or Path("runs") / _safe_stem(video)
     opts = AnalyzeOptions(
@@ -79,6 +92,7 @@ def analyze(
         out_dir=out_dir,
         write_video=not no_video,
         use_cache=not no_cache,
+        person=who,
     )
     if full_size_model_input:
         opts.half_size_reach_px = 0
@@ -114,6 +128,8 @@ def analyze(
         f"{video.name}: {ctx.exercise} · {ctx.view} view · {count} · "
         f"person found in {result.track.detection_rate:.0%} of frames"
     )
+    if (subject := result.report.run.get("subject")) and subject.get("how") != "start":
+        typer.echo(subject_caption(subject))
     for w in result.warnings:
         typer.echo(f"warning: {w.message}")
     for issue in ctx.setup_issues:
@@ -148,6 +164,35 @@ def info(video: Path = typer.Argument(..., help="Video file.")) -> None:
             indent=2,
         )
     )
+
+
+@app.command()
+def people(
+    video: Path = typer.Argument(..., help="Video file."),
+    model_path: Path | None = typer.Option(None, help="A .task file or a folder holding it."),
+    image: Path | None = typer.Option(None, "--image", help="Also save the frame with numbered boxes (JPEG)."),
+) -> None:
+    """List the people in VIDEO, numbered for --person, and say who would be analysed."""
+    import cv2
+
+    from .capture import models
+    from .capture.video import probe
+    from .track.people import draw_people, preview
+
+    probe(video)
+    found = preview(video, models.resolve("full", str(model_path) if model_path else None))
+    if not found.people:
+        typer.echo(f"{video.name}: nobody was found.")
+        raise typer.Exit(5)
+    for line in found.describe(video.name):
+        typer.echo(line)
+    typer.echo("Pick someone else with: hinge-analyzer analyze VIDEO --person N")
+    if image is not None and found.frame is not None:
+        from .atomic import write_bytes
+
+        ok, buf = cv2.imencode(".jpg", draw_people(found.frame, found), [cv2.IMWRITE_JPEG_QUALITY, 85])
+        write_bytes(image, buf.tobytes())
+        typer.echo(f"boxes drawn at {found.frame_t:.1f} s in {image}")
 
 
 @models_app.command("list")
@@ -277,12 +322,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return _interrupted(debug)
     except Exception as exc:  # click usage errors and the unexpected
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            return exc.exit_code
-        if isinstance(exc, click.exceptions.Abort):
+        usage, abort = _click_errors()
+        if isinstance(exc, usage):
+            exc.show()  # type: ignore[attr-defined]
+            return int(exc.exit_code)  # type: ignore[attr-defined]
+        if isinstance(exc, abort):
             return _interrupted(debug)
         if debug:
             raise
@@ -293,6 +337,23 @@ def main(argv: list[str] | None = None) -> int:
     if rc == Interrupted.exit_code:  # typer turns KeyboardInterrupt into Exit(130) and *returns* it
         return _interrupted(debug)
     return rc if isinstance(rc, int) else 0
+
+
+def _click_errors() -> tuple[tuple[type, ...], tuple[type, ...]]:
+    """Click's usage-error and abort classes: those of click itself and of the copy newer Typer releases carry."""
+    import click
+
+    usage: list[type] = [click.exceptions.ClickException]
+    abort: list[type] = [click.exceptions.Abort]
+    try:
+        from typer._click import exceptions as tc  # Typer ≥ 0.20 vendors click
+
+        usage.append(tc.ClickException)
+        if hasattr(tc, "Abort"):
+            abort.append(tc.Abort)
+    except ImportError:
+        pass
+    return tuple(usage), tuple(abort)
 
 
 def _interrupted(debug: bool) -> int:

@@ -73,6 +73,13 @@ class WrongViewError(AnalyzerError):
     exit_code = 6
 
 
+class PersonChoiceError(AnalyzerError):
+    """``--person`` names nobody in the clip (a usage mistake, so exit 2 as for other usage errors)."""
+
+    code = "person_not_found"
+    exit_code = 2
+
+
 class OutputError(AnalyzerError):
     """The output directory cannot be written, the disk is full, or it is locked."""
 

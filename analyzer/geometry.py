@@ -166,3 +166,33 @@ def _nanmean_rows(x: np.ndarray) -> np.ndarray:
     s = np.where(ok, x, 0.0).sum(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(n > 0, s / np.maximum(n, 1), np.nan)
+
+
+#: Segments whose 2D / 3D length ratio gives :func:`body_scale`; the largest ratio is the least foreshortened one.
+#: Long segments only: the model's world hip and shoulder widths (≈ 13 and 32 cm) shrink to a few cm when the
+#: pelvis or the shoulders turn, and their ratio then explodes (a single-leg RDL seen from behind).
+SCALE_SEGMENTS = (
+    (L.L_HIP, L.L_KNEE),
+    (L.R_HIP, L.R_KNEE),
+    (L.L_KNEE, L.L_ANKLE),
+    (L.R_KNEE, L.R_ANKLE),
+    (L.L_SHOULDER, L.L_HIP),
+    (L.R_SHOULDER, L.R_HIP),
+    (L.L_SHOULDER, L.L_ELBOW),
+    (L.R_SHOULDER, L.R_ELBOW),
+)
+#: World segment length (m) below which a segment gives no scale.
+SCALE_MIN_M = 0.15
+
+
+def body_scale(xy: np.ndarray, world: np.ndarray) -> np.ndarray:
+    """Pixels per metre of the tracked figure, per frame: over :data:`SCALE_SEGMENTS`, the largest image length
+    (px, ``xy`` (..., 33, 2)) over its world length (m, ``world`` (..., 33, 3)); NaN when there is no pose.
+    Works on one frame (33, k) or a track (T, 33, k)."""
+    xy, world = np.asarray(xy, float), np.asarray(world, float)
+    a = np.stack([np.linalg.norm(xy[..., i, :] - xy[..., j, :], axis=-1) for i, j in SCALE_SEGMENTS], axis=-1)
+    b = np.stack([np.linalg.norm(world[..., i, :] - world[..., j, :], axis=-1) for i, j in SCALE_SEGMENTS], axis=-1)
+    long = b > SCALE_MIN_M
+    ratio = np.where(long, a / np.where(long, b, 1.0), np.nan)
+    ok = np.isfinite(ratio).any(axis=-1)
+    return np.where(ok, np.nanmax(np.where(np.isfinite(ratio), ratio, -np.inf), axis=-1), np.nan)

@@ -27,6 +27,7 @@ from .track.cache import cache_key, cached_track, file_sha256, store_track
 from .track.data import PoseTrack
 from .track.pose_pass import Progress, overlay_pass, pose_pass
 from .track.settings import PoseSettings
+from .track.subject import SubjectChoice, better_subject, target_for, thumbnail
 from .types import ClipWarning, Context, Finding, MetricSet, clean_json
 
 if TYPE_CHECKING:
@@ -61,14 +62,21 @@ class AnalyzeOptions:
     max_duration_s: float | None = None
     rules_path: str | None = None
     symptoms: dict[str, Any] | None = None  # answers to the short symptom check (analyzer.rules.symptoms.QUESTIONS)
+    #: Who to follow: a number of the people preview (``hinge-analyzer people VIDEO``) or a point (x, y) in px
+    #: of the frame (or 0..1 fractions); None = chosen automatically (see :mod:`analyzer.track.subject`).
+    person: int | tuple[float, float] | None = None
+    #: With several people and no ``person``: look at everyone over the whole clip and switch to the person
+    #: the clip is about when it is not the one followed from the start.
+    whole_clip_subject: bool = True
 
-    def pose_settings(self) -> PoseSettings:
+    def pose_settings(self, person: tuple[float, float, float] | None = None) -> PoseSettings:
         return PoseSettings(
             model=self.model,
-            num_poses=self.num_poses,
+            num_poses=max(3, self.num_poses) if person is not None else self.num_poses,
             masks=self.masks,
             max_side=self.max_side,
             half_size_reach_px=self.half_size_reach_px,
+            person=person,
         )
 
 
@@ -109,31 +117,24 @@ def analyze(
     info = probe(video)
     _check_duration(info, opts)
     mpath = Path(model_path) if model_path else models.resolve(opts.model, opts.model_path)
-    settings = opts.pose_settings()
+    choice = SubjectChoice()
+    if opts.person is not None:
+        choice = target_for(video, info, opts.person, mpath)
     out = OutputSet(opts.out_dir) if opts.out_dir is not None else None
     with out if out is not None else _Null():
         sha = file_sha256(video)
-        key = cache_key(sha, mpath, settings)
-        track = cached_track(key) if opts.use_cache else None
-        timings["cache_hit"] = float(track is not None)
-        warnings: list[ClipWarning] = []
         video_tmp = out.tmp("annotated.mp4") if (out is not None and opts.write_video) else None
-        if track is None or video_tmp is not None:
-            t1 = time.perf_counter()
-            if track is None:
-                track, warnings = pose_pass(
-                    video, info, mpath, settings, video_out=video_tmp, progress=progress, sha=sha
-                )
-            else:
-                assert video_tmp is not None  # a cache hit only re-runs the pass to draw the video
-                overlay_pass(video, info, track, settings, video_out=video_tmp, progress=progress)
-            timings["pose_pass_s"] = time.perf_counter() - t1
-            if not timings["cache_hit"]:
-                # cached with the track, so a re-analysis says them too
-                track.meta["warnings"] = [clean_json(w) for w in warnings]
-                track.meta["pose_pass_s"] = timings["pose_pass_s"]
+        track = _pose(video, info, mpath, opts.pose_settings(choice.target), opts, sha, video_tmp, progress, timings)
+        if opts.person is None and opts.whole_clip_subject and (track.meta.get("other_people") or {}).get("several"):
+            if "subject_switch" not in track.meta:  # decided once, kept with the cached track
+                better = better_subject(video, track, mpath)
+                track.meta["subject_switch"] = better.to_json() if better else None
                 if opts.use_cache:
-                    store_track(key, track)
+                    store_track(cache_key(sha, mpath, opts.pose_settings()), track)
+            if sw := track.meta["subject_switch"]:
+                choice = SubjectChoice(sw["how"], tuple(sw["target"]), sw["person"], sw["people"])
+                settings = opts.pose_settings(choice.target)
+                track = _pose(video, info, mpath, settings, opts, sha, video_tmp, progress, timings)
         _check_person(track, info)
         t2 = time.perf_counter()
         result = analyze_track(track, opts, info=info)
@@ -141,10 +142,35 @@ def analyze(
         timings["total_s"] = time.perf_counter() - t0
         result.timings = timings
         _attach_run_info(result, opts, mpath, timings)
+        result.report.run["subject"] = choice.to_json()
         if out is not None:
+            shot = thumbnail(video, track)
+            if shot is not None:
+                out.tmp("subject.jpg").write_bytes(shot)
+                result.report.run["subject"]["image"] = "subject.jpg"
             _write_outputs(out, result)
             result.outputs = out.commit()
     return result
+
+
+def _pose(video, info, mpath, settings, opts, sha, video_tmp, progress, timings) -> PoseTrack:
+    """The landmark track for ``settings``: from the cache, or from a pose pass (which also draws the video)."""
+    key = cache_key(sha, mpath, settings)
+    track = cached_track(key) if opts.use_cache else None
+    timings["cache_hit"] = float(track is not None)
+    if track is None or video_tmp is not None:
+        t1 = time.perf_counter()
+        if track is None:
+            track, warnings = pose_pass(video, info, mpath, settings, video_out=video_tmp, progress=progress, sha=sha)
+            # cached with the track, so a re-analysis says them too
+            track.meta["warnings"] = [clean_json(w) for w in warnings]
+            track.meta["pose_pass_s"] = time.perf_counter() - t1
+            if opts.use_cache:
+                store_track(key, track)
+        else:  # a cache hit only re-runs the pass to draw the video
+            overlay_pass(video, info, track, settings, video_out=video_tmp, progress=progress)
+        timings["pose_pass_s"] = time.perf_counter() - t1
+    return track
 
 
 def analyze_track(track: PoseTrack, opts: AnalyzeOptions | None = None, *, info: VideoInfo | None = None) -> Analysis:
@@ -158,6 +184,7 @@ def analyze_track(track: PoseTrack, opts: AnalyzeOptions | None = None, *, info:
 
 def _analyze_track(track: PoseTrack, opts: AnalyzeOptions, info: VideoInfo | None) -> Analysis:
     """clean → view → kinematics → context → metrics → rules → report, each stage once."""
+    from .clean.plausibility import off_person_warnings
     from .clean.track import clean_track
     from .context.detect import detect_context, orientation
     from .context.setup import wrong_view_message
@@ -182,6 +209,7 @@ def _analyze_track(track: PoseTrack, opts: AnalyzeOptions, info: VideoInfo | Non
     if ctx.near_side and ctx.near_side != near:  # a single-leg lift: the standing leg is the one measured
         kin = with_near(kin, ctx.near_side)
     metrics = compute_metrics(clean, ctx, kin)
+    picture = (track.meta.get("camera_motion") or {}).get("picture")
     evaluation = with_symptoms(evaluate_detailed(metrics, ctx, rules=rules), opts.symptoms)
     if info is None:
         info = VideoInfo(
@@ -196,7 +224,15 @@ def _analyze_track(track: PoseTrack, opts: AnalyzeOptions, info: VideoInfo | Non
         )
     report = build_report(info=info, track=track, clean=clean, context=ctx, metrics=metrics, evaluation=evaluation)
     return Analysis(
-        info, track, clean, ctx, metrics, evaluation.findings, report, kin, warnings=clip_warnings(track) + ctx.footage
+        info,
+        track,
+        clean,
+        ctx,
+        metrics,
+        evaluation.findings,
+        report,
+        kin,
+        warnings=clip_warnings(track) + off_person_warnings(clean, picture) + ctx.footage,
     )
 
 
@@ -290,6 +326,10 @@ def _attach_run_info(result: Analysis, opts: AnalyzeOptions, mpath: Path, timing
             "half_size_share": result.track.meta.get("model_half_size_share"),
         },
         "warnings": [clean_json(w) for w in result.warnings],
+        "off_person": [
+            {"t0_s": round(s.t0, 3), "t1_s": round(s.t1, 3), "frames": [s.i0, s.i1], "why": s.why}
+            for s in result.clean.off_spans
+        ],
     }
     result.report.run.update(run)
 

@@ -21,10 +21,13 @@ def perfect_track(spec: ScenarioSpec) -> PoseTrack:
     T = len(motion.t)
     xy = np.full((T, 33, 2), np.nan, np.float32)
     z = np.full((T, 33), np.nan, np.float32)
+    world = np.full((T, 33, 3), np.nan, np.float32)
     for i, name in enumerate(L.NAMES):
         if name in pts:
             xy[:, i] = cam.project(pts[name])
             z[:, i] = cam.to_camera(pts[name])[:, 2]
+            world[:, i] = pts[name]
+    world -= np.nanmean(world[:, [L.L_HIP, L.R_HIP]], axis=1, keepdims=True)  # metres, hip-centred as MediaPipe
     z -= np.nanmean(z[:, [L.L_HIP, L.R_HIP]], axis=1, keepdims=True)
     vis = np.where(np.isfinite(xy[..., 0]), 1.0, 0.0).astype(np.float32)
     if spec.view.startswith("side"):  # the far leg is seen less well, as MediaPipe reports it
@@ -36,7 +39,7 @@ def perfect_track(spec: ScenarioSpec) -> PoseTrack:
         z=z,
         visibility=vis,
         presence=vis.copy(),
-        world=np.full((T, 33, 3), np.nan, np.float32),
+        world=world,
         n_people=np.ones(T, np.int8),
         width=spec.width,
         height=spec.height,

@@ -98,6 +98,7 @@ def test_local_pool_summary_rows(local_run, clip_dir):
         "report.html",
         "report.json",
         "report.md",
+        "subject.jpg",
         "tracks.npz",
     ]
     # the bad clip is a row with a clear reason, not a crash

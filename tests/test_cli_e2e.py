@@ -39,7 +39,15 @@ def run_dir(quickstart_clip, model_path, tmp_path_factory):
 def test_all_outputs_written(run_dir):
     out, r = run_dir
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["annotated.mp4", "kinematics.csv", "report.html", "report.json", "report.md", "tracks.npz"]
+    assert names == [
+        "annotated.mp4",
+        "kinematics.csv",
+        "report.html",
+        "report.json",
+        "report.md",
+        "subject.jpg",
+        "tracks.npz",
+    ]
     assert "error" not in r.stderr.lower()
 
 

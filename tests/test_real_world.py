@@ -46,6 +46,13 @@ def test_a_failed_rep_is_flagged_and_not_counted():
     assert "did not come back up" in (reps[1].note or "")
 
 
+def test_a_few_stray_frames_before_a_rep_do_not_make_it_a_failed_one():
+    s, t = _signal((0.0, 0.0, 2.0), (0.0, 0.5, 1.0), (0.5, 0.0, 1.0), (0.0, 0.0, 1.0))
+    s[40:45] = -0.4  # the skeleton on someone walking behind for a sixth of a second
+    (rep,) = find_reps(s, t, FS, prominence=0.15)
+    assert rep.complete
+
+
 def _slice(track, i0: int, i1: int):
     return track.replace(
         t=track.t[i0:i1] - track.t[i0],

@@ -118,7 +118,7 @@ def test_json_validates_against_schema_and_has_no_nan():
     text = rep.to_json()
     assert "NaN" not in text and "Infinity" not in text
     back = json.loads(text)
-    assert back["schema_version"] == SCHEMA_VERSION == "1.2"
+    assert back["schema_version"] == SCHEMA_VERSION == "1.3"
     fl = next(m for m in back["metrics"] if m["id"] == "fppa_left")
     assert fl["frames"][1] is None and fl["extra"]["bad"] is None and fl["extra"]["peak"] == 18.0
     ka = next(m for m in back["metrics"] if m["id"] == "kasr")

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..metrics.registry import chart_series, headline_ids
 from ..report.model import unchecked_message
+from ..report.render import subject_caption
 
 SEVERITY_ORDER = {"red": 0, "amber": 1, "info": 2, "positive": 3}
 SEVERITY_LABEL = {"red": "Fix first", "amber": "Worth fixing", "info": "Note", "positive": "Good"}
@@ -87,6 +88,8 @@ class AppResult:
     fps: float
     downloads: dict[str, bytes] = field(default_factory=dict)  # file name -> content
     video: bytes | None = None  # annotated.mp4 (H.264)
+    subject_image: bytes | None = None  # subject.jpg: the first frame with the person analysed boxed in green
+    subject_caption: str | None = None  # who was followed, in words (report.render.subject_caption)
 
     @property
     def n_reps(self) -> int:
@@ -292,4 +295,13 @@ def build_result(
         fps=float(track.fps),
         downloads=downloads,
         video=video,
+        subject_image=_read(analysis.outputs.get("subject.jpg")),
+        subject_caption=subject_caption(rep.run.get("subject")),
     )
+
+
+def _read(path) -> bytes | None:
+    try:
+        return path.read_bytes() if path is not None else None
+    except OSError:
+        return None

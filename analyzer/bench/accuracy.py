@@ -38,11 +38,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .accuracy_eval import evaluate
+from .accuracy_eval import evaluate, score_conditions, split_expected
 from .accuracy_report import aggregate, render_markdown, stats
 from .cache import ROOT, analyzer_hash, synth_hash
 
-RESULT_VERSION = 3
+RESULT_VERSION = 4
 
 
 DEFAULT_CACHE = Path(os.environ.get("HINGE_ACCURACY_CACHE", Path.home() / ".cache" / "hinge-analyzer" / "accuracy"))
@@ -124,15 +124,20 @@ def run_scenario(spec, cache_dir: str, model_dir: str | None = None, force: bool
         out.update(evaluate(a, truth))
         out["error"] = None
     except AnalyzerError as exc:  # a user-facing refusal is a result too (counted as a miss)
+        from .labels import said_from_refusal
+
+        must, must_not, c_must, c_must_not = split_expected(truth.expected)
+        said = said_from_refusal(type(exc).__name__, str(exc)).conditions
+        out.update(score_conditions({}, c_must, c_must_not, said=said))
         out.update(
             {
                 "view_kind": truth.meta["view_kind"],
                 "error": f"{type(exc).__name__}: {exc}",
                 "errors": {},
-                "must_report": truth.expected.get("must_report", []),
-                "must_not_report": truth.expected.get("must_not_report", []),
+                "must_report": sorted(must),
+                "must_not_report": sorted(must_not),
                 "tp": [],
-                "fn": truth.expected.get("must_report", []),
+                "fn": sorted(must),
                 "fp": [],
                 "unscored": [],
                 "findings": [],
@@ -259,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
             {
                 "precision": f["precision"],
                 "recall": f["recall"],
+                "conditions": {k: f["conditions"][k] for k in ("precision", "recall", "tp", "fp", "fn")},
                 "unmeasurable_findings": f["unmeasurable_findings"],
                 "detection": {k: v["mean"] for k, v in summary["detection"].items()},
             },

@@ -14,6 +14,33 @@ HINGES = tuple(n for n, s in X.EXERCISES.items() if s.family == "hinge")
 SQUATS = ("squat", "back_squat")  # the renderer's squat motions
 
 
+# ----------------------------------------------------------------------------------------------- conditions
+def split_expected(expected: dict) -> tuple[set[str], set[str], set[str], set[str]]:
+    """(faults must, faults must not, conditions must, conditions must not) of a truth's expected findings:
+    clip conditions (:data:`~analyzer.bench.vocabulary.CONDITION_NAMES`) are scored apart from the faults."""
+    from .vocabulary import CONDITION_NAMES
+
+    must = set(expected.get("must_report", []))
+    must_not = set(expected.get("must_not_report", []))
+    return must - CONDITION_NAMES, must_not - CONDITION_NAMES, must & CONDITION_NAMES, must_not & CONDITION_NAMES
+
+
+def score_conditions(report: dict, must: set[str], must_not: set[str], said: set[str] | None = None) -> dict:
+    """Clip conditions said by a report (``Report.to_dict()``: setup issues, ``setup:`` findings and warning
+    codes, read as the real-clip harness reads them) against the truth's; ``said`` overrides (e.g. a refusal)."""
+    from .labels import said_from_report
+
+    got = said_from_report(report).conditions if said is None else said
+    return {
+        "conditions_said": sorted(got),
+        "cond_must_report": sorted(must),
+        "cond_must_not_report": sorted(must_not),
+        "cond_tp": sorted(got & must),
+        "cond_fn": sorted(must - got),
+        "cond_fp": sorted(got & must_not),
+    }
+
+
 # ----------------------------------------------------------------------------------------------- one scenario
 def _err(meas, true) -> list[float]:
     """measured − true over the samples where both are finite (rounded for the JSON)."""
@@ -135,7 +162,7 @@ def evaluate(analysis, truth) -> dict:
     if ex != "running":
         m = ms.get("rep_count")
         out["rep_count"] = None if m is None else m.value
-        out["true_reps"] = truth.summary.get("n_reps")
+        out["true_reps"] = truth.expected.get("reps", truth.summary.get("n_reps"))
         add("rep_count", [out["rep_count"]], [out["true_reps"]])
     # --- running -------------------------------------------------------------------------------------------
     if ex == "running":
@@ -162,8 +189,8 @@ def evaluate(analysis, truth) -> dict:
             add("step_width", [m.value] if m else [], [s.get("step_width_ic_3d")])
     out["errors"] = errors
     # --- findings ------------------------------------------------------------------------------------------
-    must = set(truth.expected.get("must_report", []))
-    must_not = set(truth.expected.get("must_not_report", []))
+    must, must_not, c_must, c_must_not = split_expected(truth.expected)
+    out.update(score_conditions(analysis.report.to_dict(), c_must, c_must_not))
     fnd, unmeas, unmeas_true, contradictions = [], [], [], []
     for f in analysis.findings:
         name = truth_name(f.rule_id)

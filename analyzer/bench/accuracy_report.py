@@ -103,6 +103,7 @@ def aggregate(results: list[dict]) -> dict:
         "unmeasurable_for_true_view": int(sum(len(r.get("unmeasurable_for_true_view", [])) for r in ok)),
         "positive_contradictions": int(sum(len(r.get("positive_contradictions", [])) for r in ok)),
     }
+    findings["conditions"] = _conditions(ok)
     side_ok = [r for r in ok if r.get("view_kind") == "side" and "near_side_correct" in r]
     ctx = {
         "view_correct": int(sum(bool(r.get("view_correct")) for r in ok)),
@@ -134,6 +135,36 @@ def aggregate(results: list[dict]) -> dict:
         "hinge": hinge_info,
         "n_scenarios": len(results),
         "n_crashed": len(results) - len(ok),
+    }
+
+
+def _conditions(ok: list[dict]) -> dict:
+    """Clip conditions (no standing start, several people, moving camera, slow motion) said against the truth's,
+    pooled apart from the faults so adding them leaves the fault precision and recall alone."""
+    names = sorted({n for r in ok for n in r.get("cond_must_report", []) + r.get("cond_must_not_report", [])})
+    per: dict[str, dict[str, Any]] = {}
+    for nm in names:
+        tp = sum(nm in r.get("cond_tp", []) for r in ok)
+        fn = sum(nm in r.get("cond_fn", []) for r in ok)
+        fp = sum(nm in r.get("cond_fp", []) for r in ok)
+        tn = sum(nm in r.get("cond_must_not_report", []) and nm not in r.get("cond_fp", []) for r in ok)
+        per[nm] = {
+            "tp": tp,
+            "fn": fn,
+            "fp": fp,
+            "tn": tn,
+            "precision": round(tp / (tp + fp), 3) if tp + fp else None,
+            "recall": round(tp / (tp + fn), 3) if tp + fn else None,
+        }
+    TP, FP, FN = (sum(v[k] for v in per.values()) for k in ("tp", "fp", "fn"))
+    return {
+        "tp": TP,
+        "fp": FP,
+        "fn": FN,
+        "precision": round(TP / (TP + FP), 3) if TP + FP else None,
+        "recall": round(TP / (TP + FN), 3) if TP + FN else None,
+        "scenarios": sum(bool(r.get("cond_must_report") or r.get("cond_must_not_report")) for r in ok),
+        "per_name": per,
     }
 
 
@@ -213,6 +244,22 @@ def render_markdown(summary: dict, results: list[dict], meta: dict) -> str:
             f"| {nm} | {v['tp']} | {v['fn']} | {v['fp']} | {v['tn']} | {v['unscored']} | {_f(v['precision'], 2)} | "
             f"{_f(v['recall'], 2)} |"
         )
+    c = f.get("conditions") or {}
+    if c.get("per_name"):
+        L.append(
+            f"\nConditions: precision **{_f(c['precision'], 2)}**, recall **{_f(c['recall'], 2)}** "
+            f"(TP {c['tp']}, FP {c['fp']}, FN {c['fn']}; {c['scenarios']} scenarios). Clip conditions the report must "
+            "say in a warning or setup note (`multi_person`, `camera_moving`, `slow_motion`, `no_standing_start`), "
+            "read from warning and setup codes through `analyzer/bench/vocabulary.py` as the real-clip harness reads "
+            "them, and scored apart from the faults above.\n"
+        )
+        L.append("| Condition | TP | FN | FP | TN | Precision | Recall |")
+        L.append("|---|---|---|---|---|---|---|")
+        for nm, v in c["per_name"].items():
+            L.append(
+                f"| {nm} | {v['tp']} | {v['fn']} | {v['fp']} | {v['tn']} | {_f(v['precision'], 2)} | "
+                f"{_f(v['recall'], 2)} |"
+            )
     h = summary["hinge"]
     if h["scenarios"]:
         L.append("\n## Hinge timing and the back-contour proxy\n")
@@ -236,12 +283,12 @@ def render_markdown(summary: dict, results: list[dict], meta: dict) -> str:
     L.append("\n## Per scenario\n")
     L.append(
         "| Scenario | Detection | View (detected) | Exercise (detected) | Reps | Must report | Reported (mapped) | "
-        "FN | FP | Unmeasurable |"
+        "FN | FP | Unmeasurable | Conditions (must → said) |"
     )
-    L.append("|---|---|---|---|---|---|---|---|---|---|")
+    L.append("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         if "crash" in r:
-            L.append(f"| {r['name']} | crashed: {r['crash'][:80]} | | | | | | | | |")
+            L.append(f"| {r['name']} | crashed: {r['crash'][:80]} | | | | | | | | | |")
             continue
         rep = sorted(
             {x["truth_name"] for x in r.get("findings", []) if x["truth_name"] and x["severity"] != "positive"}
@@ -253,9 +300,17 @@ def render_markdown(summary: dict, results: list[dict], meta: dict) -> str:
             f"{view} | {r.get('exercise')} ({r.get('detected_exercise', '—')}) | {reps} | "
             f"{', '.join(r.get('must_report', [])) or '—'} | {', '.join(rep) or '—'} | "
             f"{', '.join(r.get('fn', [])) or '—'} | "
-            f"{', '.join(r.get('fp', [])) or '—'} | {len(r.get('unmeasurable_findings', []))} |"
+            f"{', '.join(r.get('fp', [])) or '—'} | {len(r.get('unmeasurable_findings', []))} | {_cond_cell(r)} |"
         )
     if meta.get("notes"):
         L.append("\n## Notes\n")
         L.append(meta["notes"])
     return "\n".join(L) + "\n"
+
+
+def _cond_cell(r: dict) -> str:
+    """ "must → said" of one scenario's clip conditions, with any false alarm marked."""
+    must = ", ".join(r.get("cond_must_report", [])) or "—"
+    said = ", ".join(r.get("conditions_said", [])) or "—"
+    fp = r.get("cond_fp", [])
+    return f"{must} → {said}" + (f" (false: {', '.join(fp)})" if fp else "")

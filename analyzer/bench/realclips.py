@@ -59,7 +59,7 @@ def _sha256(path: Path) -> str:
 
 def _slim(report: dict[str, Any]) -> dict[str, Any]:
     """The parts of a report the scorer and the per-clip row read (the rest stays in the pipeline's outputs)."""
-    keep_f = ("rule_id", "severity", "title", "category", "reps", "times")
+    keep_f = ("rule_id", "severity", "title", "category", "reps", "times", "frames")
     return {
         "summary": report.get("summary", {}),
         "context": {
@@ -67,7 +67,7 @@ def _slim(report: dict[str, Any]) -> dict[str, Any]:
             for k in ("view", "view_confidence", "exercise", "setup_issues", "baseline")
         },
         "findings": [{k: f.get(k) for k in keep_f} for f in report.get("findings", [])],
-        "run": {"warnings": report.get("run", {}).get("warnings", [])},
+        "run": {k: report.get("run", {}).get(k, []) for k in ("warnings", "off_person")},
         "quality": {k: report.get("quality", {}).get(k) for k in ("detection_rate", "n_people_max")},
     }
 
@@ -171,7 +171,15 @@ def clip_row(label: Label, result: dict[str, Any]) -> dict[str, Any]:
         "right": sum(i.right for i in items),
         "total": len(items),
         "run_s": None if run_s is None else round(float(run_s), 1),
+        "off_person_s": round(sum(o["t1_s"] - o["t0_s"] for o in rep.get("run", {}).get("off_person", [])), 2),
+        "findings_on_off_person": on_off_person(rep),
     }
+
+
+def on_off_person(report: dict[str, Any]) -> int:
+    """Findings whose evidence frames include a frame the tracker spent off the person (must be 0)."""
+    spans = [o["frames"] for o in report.get("run", {}).get("off_person", [])]
+    return sum(any(a <= fr <= b for fr in f.get("frames") or [] for a, b in spans) for f in report.get("findings", []))
 
 
 def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -181,6 +189,8 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "clips": len(rows),
         "crashed": sum(bool(r["said"]["crash"]) for r in rows),
         "refused": sum(bool(r["said"]["refusal"]) for r in rows),
+        "off_person_s": round(sum(r.get("off_person_s", 0.0) for r in rows), 2),
+        "findings_on_off_person": sum(r.get("findings_on_off_person", 0) for r in rows),
     }
 
 
@@ -219,6 +229,10 @@ def render_markdown(summary: dict[str, Any], rows: list[dict[str, Any]], meta: d
         "|---|---|",
     ]
     L += [f"| {KIND_NAMES[k]} | {_pct(summary[k])} |" for k in ITEM_KINDS]
+    L += [
+        f"\nTracking off the person (`analyzer/clean/plausibility.py`): {summary.get('off_person_s', 0):.1f} s left "
+        f"out over all clips; findings resting on such frames: {summary.get('findings_on_off_person', 0)}."
+    ]
     L += [
         "\n## Per clip\n",
         "Label → said. ✓ right, ✗ wrong. Must find / must not find list each item with its mark.\n",

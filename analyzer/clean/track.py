@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -18,6 +18,7 @@ from .filters import (
     sampling_rate,
     swap_leg_columns,
 )
+from .plausibility import OffSpan, off_person
 
 
 # ---------------------------------------------------------------------------
@@ -32,6 +33,8 @@ class CleanTrack:
     ``measured`` = valid & ~filled. ``swapped`` (T,): leg chains were exchanged in that frame.
     ``gaps``: runs still unknown (interior gaps > max_gap_s and leading/trailing runs).
     ``visibility``/``z`` are the raw arrays with the same leg-swap correction applied.
+    ``off_person`` (T,): the skeleton was on someone or something else (:mod:`~analyzer.clean.plausibility`);
+    those frames are unknown in ``xy``, so nothing is measured on them. ``off_spans``: the same as time spans.
     """
 
     raw: PoseTrack
@@ -46,6 +49,8 @@ class CleanTrack:
     rejected: np.ndarray | None = None  # (T, 33) Hampel outliers (replaced by the local median)
     fixed_visibility: np.ndarray | None = None
     fixed_z: np.ndarray | None = None
+    off_person: np.ndarray | None = None
+    off_spans: list[OffSpan] = field(default_factory=list)
 
     def __len__(self) -> int:
         return int(self.t.shape[0])
@@ -89,6 +94,7 @@ def clean_track(
 ) -> CleanTrack:
     """Clean a :class:`PoseTrack` (spec §F): gate → Hampel → swap fix → gap fill → Butterworth.
 
+    0. frames where the skeleton left the person (:func:`~analyzer.clean.plausibility.off_person`) become NaN;
     1. landmarks with visibility < ``vis_threshold`` become NaN;
     2. Hampel (``hampel_window``, 3σ) per coordinate, outliers replaced by the window median
        (flagged in ``rejected``; on white noise Hampel(7, 3σ) also flags ≈5 % of samples);
@@ -99,6 +105,8 @@ def clean_track(
     t = np.asarray(track.t, dtype=np.float64)
     xy = np.array(track.xy, dtype=np.float64, copy=True)
     vis = np.nan_to_num(np.asarray(track.visibility, dtype=np.float64), nan=0.0)
+    off, spans = off_person(t, xy, np.asarray(track.world, dtype=np.float64))
+    xy[off] = np.nan
     xy[vis < vis_threshold] = np.nan
 
     xy, out = hampel(xy, hampel_window, 3.0, return_mask=True)  # outliers → window median
@@ -125,6 +133,8 @@ def clean_track(
         rejected=rejected,
         fixed_visibility=fixed_vis,
         fixed_z=fixed_z,
+        off_person=off,
+        off_spans=spans,
     )
 
 

@@ -36,6 +36,8 @@ MIN_VALID_FRAC = 0.80
 #: A rep is complete when, after its bottom (before the next rep or the clip's end), the signal comes back to
 #: within this share of its rise above the level it started from. Engineering choice.
 COMPLETE_FRAC = 0.33
+#: Percentile of the signal before a rep taken as the level the rep starts from.
+REST_PCT = 10
 
 
 KEY_POINTS = (L.L_SHOULDER, L.R_SHOULDER, L.L_HIP, L.R_HIP, L.L_KNEE, L.R_KNEE, L.L_ANKLE, L.R_ANKLE)
@@ -196,7 +198,11 @@ def find_reps(
         while b < b_min and sf[b + 1] > thr_r:
             b += 1
         rep = _rep(len(reps) + 1, a, int(p), b, t, s, frame_ok, min_valid)
-        if sf[b_min] - sf[a_min] > COMPLETE_FRAC * (sf[p] - sf[a_min]):
+        # came back up (at any moment after the bottom) to near the level it started from? That level is a low
+        # percentile of the stretch before the rep, so a few stray frames there cannot call a good rep failed.
+        before = float(np.percentile(sf[lo_l : p + 1], REST_PCT))
+        after = float(sf[b_min])
+        if after - before > COMPLETE_FRAC * (sf[p] - before):
             rep.complete = False
             rep.note = "did not come back up from the bottom: not counted"
         reps.append(rep)

@@ -22,7 +22,7 @@ from ..rules.model import Evaluation, Skip
 from ..types import Context, Finding, MetricSet, clean_json
 from .text import evidence_line, top_findings
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "report.schema.json"

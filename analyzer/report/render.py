@@ -36,6 +36,11 @@ def to_markdown(self: Report) -> str:
     L.append(f"- Findings: {c['red']} red, {c['amber']} amber, {c['info']} info, {c['positive']} positive")
     for issue in self.context.setup_issues:
         L.append(f"- Filming: {issue.message}")
+    who = subject_caption(self.run.get("subject"))
+    if who:
+        L.append(f"- Who: {who}")
+        if self.run["subject"].get("image"):
+            L += ["", f"![The person analysed, boxed in green]({self.run['subject']['image']})"]
     L.append("")
     if self.per_rep:
         L.append("## Per rep" if self.context.exercise != "running" else "## Per step")
@@ -105,7 +110,7 @@ def to_markdown(self: Report) -> str:
 
 
 def to_html(self: Report) -> str:
-    """A simple, self-contained HTML page (all text escaped, no external resources)."""
+    """A simple HTML page (all text escaped; the only resource is the subject picture beside it, subject.jpg)."""
     e = html.escape
     s = self.summary()
     name = self.video.get("name") or self.video.get("path") or "clip"
@@ -134,7 +139,12 @@ def to_html(self: Report) -> str:
         )
     for issue in self.context.setup_issues:
         P.append(f"<li>Filming: {e(issue.message)}</li>")
+    who = subject_caption(self.run.get("subject"))
+    if who:
+        P.append(f"<li>Who: {e(who)}</li>")
     P.append("</ul>")
+    if who and self.run["subject"].get("image"):
+        P.append(f'<img src="{e(self.run["subject"]["image"])}" alt="The person analysed, boxed in green" width="240">')
     if self.per_rep:
         cols = columns(self.per_rep)
         P.append("<h2>Per rep</h2><table><tr>" + "".join(f"<th>{e(c)}</th>" for c in cols) + "</tr>")
@@ -175,3 +185,20 @@ def to_html(self: Report) -> str:
     P.append(f'<h2>Safety note</h2><p class="note">{e(self.safety_note)}</p>')
     P.append(f"<p><em>{e(self.disclaimer)}</em></p></body></html>")
     return "\n".join(P)
+
+
+def subject_caption(subject: dict | None) -> str | None:
+    """One sentence on who the analysis followed (``report.run["subject"]``), or None for old reports."""
+    if not subject:
+        return None
+    n, of = subject.get("person"), subject.get("people")
+    if subject.get("how") == "--person":
+        which = f"person {n} of the {of} in the people list" if n else "the person at the point you gave"
+        return f"The analysis follows the person you chose: {which} (green box)."
+    if subject.get("how") == "whole clip":
+        return (
+            f"Several people were in the clip; the analysis follows person {n} of {of}, the one who moves through "
+            "the clip (green box). To follow someone else, list them with `hinge-analyzer people VIDEO` and "
+            "pass --person."
+        )
+    return "The analysis follows the largest, most central person at the start (green box)."

@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
+#: Clip conditions the renderer can make (names of :data:`analyzer.bench.vocabulary.CONDITION_NAMES`).
+CONDITIONS = ("no_standing_start", "multi_person", "camera_moving", "slow_motion")
 
-def expected_findings(exercise: str, p: dict, kind: str, s: dict) -> dict:
+
+def expected_conditions(exercise: str, p: dict, clip: dict) -> tuple[list[str], list[str]]:
+    """(must report, must not report) clip conditions: a lift that opens at the bottom (``floor_start``) has no
+    standing start, a bystander makes ``multi_person``, a camera path ``camera_moving``, and footage slowed to
+    ≤ 0.75 of real time (``time_scale``) is ``slow_motion``; real-time footage never is."""
+    must: list[str] = []
+    must_not: list[str] = []
+    if exercise != "running":
+        (must if p.get("floor_start") else must_not).append("no_standing_start")
+    (must if clip.get("bystander") else must_not).append("multi_person")
+    (must if clip.get("camera_moving") else must_not).append("camera_moving")
+    scale = float(p.get("time_scale", 1.0))
+    if scale <= 0.75:
+        must.append("slow_motion")
+    elif scale == 1.0:
+        must_not.append("slow_motion")
+    return must, must_not
+
+
+def expected_findings(exercise: str, p: dict, kind: str, s: dict, clip: dict | None = None) -> dict:
     """Findings a correct analyzer must / must not report, from the scenario's knobs and view.
 
     Names are rule-like ids: knee_valgus, lateral_shift, depth_above_parallel, trunk_lean, heel_lift,
     hinge_back_first, lumbar_rounding, overstride, pelvic_drop, crossover, low_cadence. Faults the view
     cannot see go to ``must_not_report`` (a number there would be a finding for an unmeasurable metric).
+    With ``clip`` (``{"bystander": bool, "camera_moving": bool}``) the lists also name the clip conditions
+    (:func:`expected_conditions`) and, for lifts, ``reps`` is the number of completed reps to count.
     """
     must, must_not = [], []
     frontal = kind in ("front", "back")
@@ -62,7 +85,14 @@ def expected_findings(exercise: str, p: dict, kind: str, s: dict) -> dict:
         cad = p.get("cadence", 170)
         rule("low_cadence", None if 155 <= cad < 165 else cad < 155, True)
         rule("knee_valgus", False, True) if not frontal else None
-    return {
+    out_reps: dict = {}
+    if clip is not None:
+        c_must, c_must_not = expected_conditions(exercise, p, clip)
+        must += c_must
+        must_not += c_must_not
+        if exercise != "running":
+            out_reps["reps"] = s.get("n_reps")
+    return out_reps | {
         "must_report": sorted(set(must)),
         "must_not_report": sorted(set(must_not) - set(must)),
         "note": "ids are rule-like names; faults a view cannot measure are listed under must_not_report",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -23,6 +23,7 @@ from .motion import (
     rep_timeline,
     sagittal_hip,
 )
+from .timeline import floor_start_timeline, params_dict
 
 
 @dataclass
@@ -45,6 +46,12 @@ class HingeParams:
     ascent_s: float = 0.85
     rest_s: float = 0.25
     stand_s: float = 1.6
+    floor_start: bool = False  # the clip opens at the bottom (bar on the floor): no standing start
+    setup_s: float = 0.5  # floor start: seconds at the bottom before the first pull
+
+
+#: Knobs added after the first scenarios: left out of ``Motion.params`` at their defaults.
+NEW_KNOBS = ("floor_start", "setup_s")
 
 
 # ---------------------------------------------------------------------------
@@ -109,11 +116,20 @@ def hinge(body: Body, p: HingeParams, fps: float, rng: np.random.Generator) -> M
     lead = p.lumbar_lead_ms / 1000.0
     lum_desc = p.descent_s * (0.55 if lead > 0 else 1.0)
     rep_len = p.descent_s + abs(lead) + p.pause_s + p.ascent_s + p.rest_s
-    n_t = int(round((p.stand_s + p.n_reps * rep_len + 0.3) * fps))
-    t = np.arange(n_t) / fps
-    u_hip, u_lum, reps = rep_timeline(
-        t, p.stand_s, p.n_reps, p.descent_s, p.pause_s, p.ascent_s, p.rest_s, lead_s=lead, lum_descent=lum_desc
-    )
+    events: dict = {}
+    if p.floor_start:
+        n_t = int(round((p.setup_s + p.ascent_s + p.rest_s + (p.n_reps - 1) * rep_len + 0.5) * fps))
+        t = np.arange(n_t) / fps
+        u_hip, u_lum, reps, standing = floor_start_timeline(
+            t, p.n_reps, p.setup_s, p.descent_s, p.pause_s, p.ascent_s, p.rest_s, lead_s=lead, lum_descent=lum_desc
+        )
+        events["standing"] = [float(standing[0]), float(standing[1])]
+    else:
+        n_t = int(round((p.stand_s + p.n_reps * rep_len + 0.3) * fps))
+        t = np.arange(n_t) / fps
+        u_hip, u_lum, reps = rep_timeline(
+            t, p.stand_s, p.n_reps, p.descent_s, p.pause_s, p.ascent_s, p.rest_s, lead_s=lead, lum_descent=lum_desc
+        )
     sway = body_sway(t, rng)
     hf = d["hip_flex"] if p.hip_flex is None else p.hip_flex
     if hf is None:  # deadlift: bend until the bar (plates on the floor) is in the hands
@@ -139,5 +155,5 @@ def hinge(body: Body, p: HingeParams, fps: float, rng: np.random.Generator) -> M
         "u_hip": u_hip,
         "u_lumbar": u_lum,
     }
-    params = asdict(p) | {"knee": knee_b, "shank": shank_b, "hip_flex": hf, "implement": implement}
-    return Motion(t, sk, series, {"reps": reps}, params, p.kind)
+    params = params_dict(p, NEW_KNOBS) | {"knee": knee_b, "shank": shank_b, "hip_flex": hf, "implement": implement}
+    return Motion(t, sk, series, {"reps": reps} | events, params, p.kind)

@@ -8,101 +8,68 @@ and seed always give the same frames.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .body import Body
-from .camera import make_camera, view_kind
-from .hinge_motion import HingeParams, hinge
+from .body import Skeleton
+from .camera import Camera, make_camera, view_kind
+from .camera_path import CameraPath, MovingRenderer, cameras
+from .crowd import Bystander, bystander_skeleton, merge_prims
 from .motion import Motion
-from .render import (
-    BOTTOMS,
-    HAIR,
-    SHIRTS,
-    SKIN_TONES,
-    Nuisance,
-    Renderer,
-    Scene,
-    Style,
-    body_prims,
-)
-from .run_motion import RunParams, running
-from .single_leg_motion import SingleLegParams, single_leg_rdl
-from .squat_motion import SquatParams, squat
+from .raster import Prims
+from .render import Nuisance, Renderer, Scene, Style, body_prims
+from .spec import EXERCISES, ScenarioSpec, _style, build_motion
 from .truth import GroundTruth, build_truth
 
-EXERCISES = ("squat", "back_squat", "deadlift", "rdl", "hinge", "single_leg_rdl", "running")
+__all__ = ["EXERCISES", "ScenarioSpec", "build_motion", "render_frames", "render_scenario", "sample_specs"]
 
 
-@dataclass
-class ScenarioSpec:
-    """One synthetic clip.
+class _Film:
+    """Everything that draws one clip: the figure's (and any bystander's) primitives, the camera(s), the renderer."""
 
-    ``knobs`` override the motion parameters (:class:`~analyzer.synth.motions.SquatParams`,
-    ``HingeParams`` or ``RunParams`` fields). ``fps`` defaults to 30 for lifts and 60 for running.
-    ``style``/``scene``/``nuisance`` override :class:`Style`/:class:`Scene`/:class:`Nuisance` fields;
-    ``camera`` overrides :func:`make_camera` keywords (distance, cam_height, tilt_deg, fov_v_deg, fill).
-    """
+    def __init__(self, spec: ScenarioSpec, motion: Motion):
+        self.spec, self.motion = spec, motion
+        self.sk = motion.skeleton
+        self.prims: Prims = body_prims(self.sk, _style(spec))
+        cam_kw = dict(subject_height=spec.body_height, cam_height=1.1) | spec.camera
+        self.cam: Camera = make_camera(spec.view, spec.width, spec.height, **cam_kw)
+        scene = Scene(**({"treadmill": spec.exercise == "running"} | spec.scene))
+        self.cams: list[Camera] | None = None
+        if spec.camera_path is not None:
+            self.cams = cameras(self.cam, CameraPath(**spec.camera_path), motion.t)
+            self.rnd: Renderer = MovingRenderer(self.cam, scene, seed=spec.seed)
+        else:
+            self.rnd = Renderer(self.cam, scene, seed=spec.seed)
+        self.other: Skeleton | None = None
+        if spec.bystander is not None:
+            by = Bystander(**spec.bystander)
+            self.other = bystander_skeleton(by, self.cam, motion.t)
+            look = Style(skin=by.skin, shirt=by.shirt, shorts=by.shorts, hair=by.hair, sleeves="long")
+            self.prims = merge_prims(self.prims, body_prims(self.other, look))
 
-    name: str
-    exercise: str = "squat"
-    view: str = "side_left"
-    knobs: dict = field(default_factory=dict)
-    seed: int = 0
-    fps: float | None = None
-    width: int = 480
-    height: int = 640
-    body_height: float = 1.75
-    build: float = 1.0
-    style: dict = field(default_factory=dict)
-    scene: dict = field(default_factory=dict)
-    nuisance: dict = field(default_factory=dict)
-    camera: dict = field(default_factory=dict)
-    crf: int = 26
-    description: str = ""
-    tags: tuple = ()
+    def frame(self, i: int, nz: Nuisance, subs: list[tuple[Prims, int]] | None = None) -> np.ndarray:
+        """RGB frame of motion sample ``i`` (``subs``: motion-blur sub-samples)."""
+        if self.cams is not None and isinstance(self.rnd, MovingRenderer):
+            self.rnd.set_camera(self.cams[i])
+        return self.rnd.frame(self.prims, self.sk, i, nz, sub_prims=subs)
 
-    def as_dict(self) -> dict:
-        d = dataclasses.asdict(self)
-        d["tags"] = list(self.tags)
-        return d
+    def meta(self) -> dict[str, Any]:
+        spec = self.spec
+        return {
+            "scenario": spec.as_dict(),
+            "seed": spec.seed,
+            "exercise": self.motion.exercise,
+            "view": spec.view,
+            "fps": spec.frame_rate,
+            "width": spec.width,
+            "height": spec.height,
+        }
 
-    @property
-    def frame_rate(self) -> float:
-        return float(self.fps or (60.0 if self.exercise == "running" else 30.0))
-
-
-def build_motion(spec: ScenarioSpec, fps: float | None = None) -> Motion:
-    """The spec's motion sampled at ``fps`` (defaults to the clip's frame rate)."""
-    rng = np.random.default_rng(spec.seed)
-    body = Body(spec.body_height, spec.build)
-    fps = fps or spec.frame_rate
-    ex = spec.exercise
-    if ex in ("squat", "back_squat"):
-        return squat(body, SquatParams(**({"barbell": ex == "back_squat"} | spec.knobs)), fps, rng)
-    if ex in ("deadlift", "rdl", "hinge"):
-        return hinge(body, HingeParams(**({"kind": ex} | spec.knobs)), fps, rng)
-    if ex == "single_leg_rdl":
-        return single_leg_rdl(body, SingleLegParams(**spec.knobs), fps, rng)
-    if ex == "running":
-        return running(body, RunParams(**spec.knobs), fps, rng)
-    raise ValueError(f"unknown exercise {ex!r}; expected one of {EXERCISES}")
-
-
-def _style(spec: ScenarioSpec) -> Style:
-    rng = np.random.default_rng(spec.seed + 101)
-    base = Style(
-        skin=SKIN_TONES[rng.integers(len(SKIN_TONES))],
-        shirt=SHIRTS[rng.integers(len(SHIRTS))],
-        shorts=BOTTOMS[rng.integers(len(BOTTOMS))],
-        hair=HAIR[rng.integers(len(HAIR))],
-    )
-    return dataclasses.replace(base, **spec.style)
+    def truth(self, meta: dict[str, Any], sample_idx: np.ndarray | None = None) -> GroundTruth:
+        return build_truth(self.motion, self.cam, meta, sample_idx=sample_idx, cams=self.cams, other=self.other)
 
 
 def render_scenario(
@@ -123,33 +90,21 @@ def render_scenario(
     nz = Nuisance(**spec.nuisance)
     k = max(1, int(nz.motion_blur))
     motion = build_motion(spec, fps * k)
-    sk = motion.skeleton
-    prims = body_prims(sk, _style(spec))
-    cam_kw = dict(subject_height=spec.body_height, cam_height=1.1) | spec.camera
-    cam = make_camera(spec.view, spec.width, spec.height, **cam_kw)
-    scene_kw = {"treadmill": spec.exercise == "running"} | spec.scene
-    scene = Scene(**scene_kw)
-    rnd = Renderer(cam, scene, seed=spec.seed)
+    film = _Film(spec, motion)
     n = len(motion.t) // k
     centre = np.arange(n) * k + k // 2
     out_mp4.parent.mkdir(parents=True, exist_ok=True)
     with H264Writer(out_mp4, fps, spec.width, spec.height, crf=spec.crf, preset="medium") as w:
         for i in range(n):
-            subs = [(prims, i * k + j) for j in range(k) if i * k + j != centre[i]] if k > 1 else None
-            img = rnd.frame(prims, sk, int(centre[i]), nz, sub_prims=subs)
+            subs = [(film.prims, i * k + j) for j in range(k) if i * k + j != centre[i]] if k > 1 else None
+            img = film.frame(int(centre[i]), nz, subs)
             w.write(img, i / fps)
             if progress:
                 progress(i + 1, n)
-    meta = {
-        "scenario": spec.as_dict(),
-        "seed": spec.seed,
-        "exercise": motion.exercise,
-        "view": spec.view,
-        "fps": fps,
-        "width": spec.width,
-        "height": spec.height,
+    sk = film.sk
+    meta = film.meta() | {
         "video": out_mp4.name,
-        "camera": cam.as_dict(),
+        "camera": film.cam.as_dict(),
         "params": motion.params,
         "body": {
             "height_m": spec.body_height,
@@ -160,37 +115,20 @@ def render_scenario(
             "foot_m": sk.body.foot_length,
         },
     }
-    truth = build_truth(motion, cam, meta, sample_idx=centre)
+    truth = film.truth(meta, sample_idx=centre)
     truth.save(truth_path or out_mp4.with_suffix(".json"))
     return truth
 
 
 def render_frames(spec: ScenarioSpec, frames: list[int] | None = None) -> tuple[list[np.ndarray], GroundTruth]:
     """Render frames in memory (no video; for tests and inspection). Returns (RGB frames, truth)."""
-    fps = spec.frame_rate
     nz = Nuisance(**spec.nuisance)
-    motion = build_motion(spec, fps)
-    sk = motion.skeleton
-    prims = body_prims(sk, _style(spec))
-    cam = make_camera(
-        spec.view, spec.width, spec.height, **(dict(subject_height=spec.body_height, cam_height=1.1) | spec.camera)
-    )
-    scene = Scene(**({"treadmill": spec.exercise == "running"} | spec.scene))
-    rnd = Renderer(cam, scene, seed=spec.seed)
+    motion = build_motion(spec, spec.frame_rate)
+    film = _Film(spec, motion)
     idx = range(len(motion.t)) if frames is None else frames
-    imgs = [rnd.frame(prims, sk, i, nz) for i in idx]
-    meta = {
-        "scenario": spec.as_dict(),
-        "seed": spec.seed,
-        "exercise": motion.exercise,
-        "view": spec.view,
-        "fps": fps,
-        "width": spec.width,
-        "height": spec.height,
-        "camera": cam.as_dict(),
-        "params": motion.params,
-    }
-    return imgs, build_truth(motion, cam, meta)
+    imgs = [film.frame(i, nz) for i in idx]
+    meta = film.meta() | {"camera": film.cam.as_dict(), "params": motion.params}
+    return imgs, film.truth(meta)
 
 
 # ---------------------------------------------------------------------------
@@ -273,6 +211,36 @@ def sample_specs() -> list[ScenarioSpec]:
     ]
 
 
+def real_world_plan() -> list[tuple]:
+    """Real-world footage patterns for the matrix: (exercise, view, fault, knobs, nuisance, spec fields)."""
+    tng = dict(HIP_FIRST, rest_s=0.0, pause_s=0.0)
+    return [
+        # opens with the bar on the floor, two pulls, ends at lockout: reps counted, no standing start said
+        ("deadlift", "side_left", "floor_start", dict(HIP_FIRST, floor_start=True, n_reps=2, rest_s=0.8), "clean", {}),
+        # three touch-and-go pulls: bottom to bottom with no standing pause
+        ("deadlift", "side_right", "touch_and_go", tng, "clutter", {}),
+        # two good squats, then one stuck at the bottom, a grind of a quarter of the way up, a slow helped stand
+        ("squat", "side_left", "failed_rep", dict(n_reps=2, fail_last=True), "clean", {}),
+        # ... the same failure with the clip ending at the bottom
+        (
+            "squat",
+            "side_right",
+            "failed_rep_end",
+            dict(n_reps=2, fail_last=True, fail_assist_s=None),
+            "long_clothes",
+            {},
+        ),
+        # walks in from the side (2.4 s, about 1.4 s of it in the picture), stands, squats three times
+        ("squat", "side_left", "walk_in", dict(walk_in_s=2.4), "clean", {}),
+        # a bystander walks across the back of the room for a few seconds
+        ("squat", "front", "bystander", {}, "clean", dict(bystander=dict(enter_s=1.5))),
+        # a hand-held phone panning and sliding back and forth over a textured room
+        ("squat", "side_left", "panning", {}, "clutter", dict(camera_path=dict(yaw_deg=4.0, shift_m=-0.15))),
+        # a run exported at half speed: 170 steps/min in the room, 85 in clip time
+        ("running", "side_left", "slowed", dict(time_scale=0.5, run_s=3.5), "clean", {}),
+    ]
+
+
 def scenario_matrix() -> list[ScenarioSpec]:
     """≥ 40 scenarios for the accuracy harness: exercise × view × fault level × nuisance (deterministic)."""
     nuisances: dict[str, dict[str, Any]] = {
@@ -288,7 +256,7 @@ def scenario_matrix() -> list[ScenarioSpec]:
         "long_clothes": dict(style=dict(sleeves="long", legwear="tights")),
     }
     nz_names = list(nuisances)
-    plan: list[tuple[str, str, str, dict]] = []
+    plan: list[tuple] = []
     # squats
     for view in ("side_left", "side_right"):
         plan += [
@@ -332,11 +300,13 @@ def scenario_matrix() -> list[ScenarioSpec]:
         ("single_leg_rdl", "front", "drop_knee_in", dict(pelvic_drop=10.0, knee=35.0, knee_in=45.0)),
         ("single_leg_rdl", "back", "drop", dict(pelvic_drop=10.0)),
     ]
+    # real-world footage patterns (appended; each names its nuisance and adds spec fields)
+    plan += real_world_plan()
     specs = []
-    for i, (ex, view, fault, knobs) in enumerate(plan):
-        nz = nz_names[i % len(nz_names)]
+    for i, (ex, view, fault, knobs, *more) in enumerate(plan):
+        nz = more[0] if more else nz_names[i % len(nz_names)]
         extra = dict(nuisances[nz])
-        kw = {k: v for k, v in extra.items()}
+        kw = {k: v for k, v in extra.items()} | (more[1] if len(more) > 1 else {})
         specs.append(
             ScenarioSpec(
                 name=f"{ex}_{view}_{fault}_{nz}",

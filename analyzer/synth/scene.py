@@ -35,8 +35,13 @@ def hash_noise(ix, iy, seed):
     return (v % 1000) / 1000.0
 
 
-def background(cam: Camera, scene: Scene, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """(H,W,3) float RGB 0..1 backdrop and (H,W) depth (ray parameter) for the z-test."""
+def background(
+    cam: Camera, scene: Scene, rng: np.random.Generator, room: Camera | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(H,W,3) float RGB 0..1 backdrop and (H,W) depth (ray parameter) for the z-test.
+
+    ``room``: the camera whose line of sight places the wall and the clutter (default ``cam``); a moving camera
+    passes its first pose so the room stays put while the camera turns."""
     d = cam.rays()
     o = cam.position
     Hh, W = cam.height, cam.width
@@ -47,7 +52,7 @@ def background(cam: Camera, scene: Scene, rng: np.random.Generator) -> tuple[np.
     with np.errstate(divide="ignore", invalid="ignore"):
         tf = np.where(d[..., 2] < -1e-6, -o[2] / d[..., 2], np.inf)
     # wall: plane perpendicular to the horizontal look direction, wall_distance behind the origin
-    look = cam.R[2].copy()
+    look = (cam if room is None else room).R[2].copy()
     look[2] = 0
     look /= np.linalg.norm(look)
     side_ax = np.array([-look[1], look[0], 0.0])

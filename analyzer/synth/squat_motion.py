@@ -6,7 +6,7 @@ the knee's frontal-plane projection angle at the bottom equals the requested FPP
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -30,6 +30,7 @@ from .motion import (
     sagittal_hip,
     trunk_angle,
 )
+from .timeline import failed_rep_curve, params_dict
 
 
 # ---------------------------------------------------------------------------
@@ -58,6 +59,14 @@ class SquatParams:
     ascent_s: float = 0.8
     rest_s: float = 0.45
     stand_s: float = 1.8
+    fail_last: bool = False  # one more rep after the n_reps good ones that fails at the bottom (not a rep)
+    fail_stuck_s: float = 1.0  # failed rep: seconds stuck at the bottom
+    fail_rise: float = 0.25  # failed rep: share of the way up it rises before sinking back (< 1/3)
+    fail_assist_s: float | None = 2.5  # failed rep: a slow helped stand (s); None = the clip ends at the bottom
+
+
+#: Knobs added after the first scenarios: left out of ``Motion.params`` at their defaults.
+NEW_KNOBS = ("fail_last", "fail_stuck_s", "fail_rise", "fail_assist_s")
 
 
 # ---------------------------------------------------------------------------
@@ -101,9 +110,17 @@ def _squat_pose(body, p: SquatParams, u, sway, tilt, swivel_l, swivel_r, shift):
 
 
 def squat(body: Body, p: SquatParams, fps: float, rng: np.random.Generator) -> Motion:
-    n_t = int(round((p.stand_s + p.n_reps * (p.descent_s + p.pause_s + p.ascent_s + p.rest_s) + 0.3) * fps))
+    rep_len = p.descent_s + p.pause_s + p.ascent_s + p.rest_s
+    fail_len = p.descent_s + p.fail_stuck_s + 1.5 + (1.0 if p.fail_assist_s is None else 0.3 + p.fail_assist_s + 1.0)
+    n_t = int(round((p.stand_s + p.n_reps * rep_len + (fail_len if p.fail_last else 0.3)) * fps))
     t = np.arange(n_t) / fps
     u, _, reps = rep_timeline(t, p.stand_s, p.n_reps, p.descent_s, p.pause_s, p.ascent_s, p.rest_s)
+    events: dict = {}
+    if p.fail_last:
+        t0 = p.stand_s + p.n_reps * rep_len
+        u_f, ev = failed_rep_curve(t, t0, p.descent_s, p.fail_stuck_s, p.fail_rise, p.fail_assist_s)
+        u = np.maximum(u, u_f)
+        events["failed_reps"] = [ev]
     sway = body_sway(t, rng)
     shift = u * p.lateral_shift
     # solve the knee swivel (grows with depth) that gives the requested frontal-plane FPPA when the
@@ -144,4 +161,5 @@ def squat(body: Body, p: SquatParams, fps: float, rng: np.random.Generator) -> M
         "knee_swivel_right": sw_r,
     }
     ex = "back_squat" if p.barbell else "squat"
-    return Motion(t, sk, series, {"reps": reps}, asdict(p) | {"knee_swivel_bottom": sw_b}, ex)
+    params = params_dict(p, NEW_KNOBS) | {"knee_swivel_bottom": sw_b}
+    return Motion(t, sk, series, {"reps": reps} | events, params, ex)

@@ -33,6 +33,7 @@ import numpy as np
 from .. import landmarks as _L
 from .body import Skeleton
 from .camera import Camera, view_kind
+from .crowd import in_view
 from .expected import expected_findings
 from .motion import VALGUS_REF_KNEE
 from .truth_angles import angles_2d, angles_3d
@@ -82,7 +83,12 @@ class GroundTruth:
             "events": self.events,
             "summary": self.summary,
             "expected_findings": self.expected,
-        }
+        } | self._other_dict(r)
+
+    def _other_dict(self, r) -> dict:
+        """The bystander's projected joints (px), only when the clip has one."""
+        lm = self.extra.get("bystander_landmarks")
+        return {} if lm is None else {"bystander_landmarks_px": {k: r(v, 2) for k, v in lm.items()}}
 
     def save(self, path: str | os.PathLike) -> None:
         from ..atomic import write_text
@@ -96,6 +102,7 @@ class GroundTruth:
             raise ValueError(f"{path} is not a synthetic ground-truth file")
         fr = d.pop("frames")
         events, summary, expected = d.pop("events"), d.pop("summary"), d.pop("expected_findings")
+        other = d.pop("bystander_landmarks_px", None)
 
         def arr(m):
             return {k: np.asarray(v, float) for k, v in m.items()}
@@ -109,6 +116,7 @@ class GroundTruth:
             events=events,
             summary=summary,
             expected=expected,
+            extra={} if other is None else {"bystander_landmarks": arr(other)},
         )
 
 
@@ -133,14 +141,32 @@ def _onset(x: np.ndarray, t: np.ndarray, t_from: float, t_to: float, base: float
     return float(t[i[0]]) if i.size else None
 
 
-def build_truth(motion, cam: Camera, meta: dict, sample_idx: np.ndarray | None = None) -> GroundTruth:
-    """Ground truth for the frames ``sample_idx`` of ``motion`` (all when None) seen by ``cam``."""
+def _project(cam: Camera, cams: list[Camera] | None, idx: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    """(T,2) px of world points ``pts`` at motion samples ``idx``, by ``cam`` or each sample's camera of ``cams``."""
+    if cams is None:
+        return cam.project(pts[idx])
+    return np.stack([cams[i].project(pts[i]) for i in idx])
+
+
+def build_truth(
+    motion,
+    cam: Camera,
+    meta: dict,
+    sample_idx: np.ndarray | None = None,
+    *,
+    cams: list[Camera] | None = None,
+    other: Skeleton | None = None,
+) -> GroundTruth:
+    """Ground truth for the frames ``sample_idx`` of ``motion`` (all when None) seen by ``cam``.
+
+    ``cams``: one camera per motion sample when the camera moves (``cam`` is then its starting pose);
+    ``other``: a bystander's skeleton over the same samples (its projected joints go to ``extra``)."""
     sk = motion.skeleton
     idx = np.arange(len(motion.t)) if sample_idx is None else np.asarray(sample_idx)
     t = motion.t[idx]
     fps = meta["fps"]
     t = np.arange(len(idx)) / fps
-    lm = {n: cam.project(sk.points[n][idx]) for n in LANDMARK_NAMES}
+    lm = {n: _project(cam, cams, idx, sk.points[n]) for n in LANDMARK_NAMES}
     direction = cam.facing_direction()
     kind = view_kind(meta["view"])
     a2 = angles_2d(lm, direction if kind in ("side", "oblique") else 0)
@@ -157,8 +183,18 @@ def build_truth(motion, cam: Camera, meta: dict, sample_idx: np.ndarray | None =
                 a2[f"{k}_near"] = a2[f"{k}_{near}"]
         a2["hip_trunk_angle_near"] = a2[f"hip_flexion_{near}"]
     events = _events(motion, t, fps, a3, sub, lm)
+    extra: dict = {}
+    if other is not None:
+        lm_o = {n: _project(cam, cams, idx, other.points[n]) for n in LANDMARK_NAMES}
+        extra["bystander_landmarks"] = lm_o
+        seen = np.flatnonzero(in_view(lm_o, int(meta["width"]), int(meta["height"])))
+        events["bystander"] = {
+            "in_view": [float(t[seen[0]]), float(t[seen[-1]])] if seen.size else None,
+            "frames_in_view": int(seen.size),
+        }
     summary = _summary(motion, t, a2, a3, lm, events, kind, near, sub)
-    expected = expected_findings(motion.exercise, motion.params, kind, summary)
+    clip = {"bystander": other is not None, "camera_moving": cams is not None}
+    expected = expected_findings(motion.exercise, motion.params, kind, summary, clip)
     meta = dict(meta) | {
         "direction": direction,
         "near_side": near,
@@ -166,7 +202,7 @@ def build_truth(motion, cam: Camera, meta: dict, sample_idx: np.ndarray | None =
         "n_frames": int(len(idx)),
         "units": {"t": "s", "landmarks_px": "px", "angles": "deg"},
     }
-    return GroundTruth(meta, t, lm, a2, a3, events, summary, expected)
+    return GroundTruth(meta, t, lm, a2, a3, events, summary, expected, extra)
 
 
 def _subset(sk: Skeleton, idx) -> Skeleton:
@@ -180,16 +216,35 @@ def _subset(sk: Skeleton, idx) -> Skeleton:
     )
 
 
+def _standing(motion, t: np.ndarray) -> np.ndarray:
+    """(T,) bool: the standing baseline second (the clip's first second unless the motion says otherwise)."""
+    w = motion.events.get("standing")
+    return (t < 1.0) if w is None else ((t >= w[0]) & (t < min(w[1], w[0] + 1.0)))
+
+
 def _events(motion, t, fps, a3, sk, lm=None) -> dict:
     ev: dict[str, Any] = {}
+    base = _standing(motion, t)
+    for key in ("standing", "walk_in"):
+        if key in motion.events:
+            ev[key] = [round(x, 4) for x in motion.events[key]]
+    if "failed_reps" in motion.events:  # attempts that did not come back up: never reps
+        ev["failed_reps"] = [
+            {k: round(v, 4) for k, v in r.items()} | {f"{k}_frame": _frame(v, fps) for k, v in r.items()}
+            for r in motion.events["failed_reps"]
+        ]
     if "reps" in motion.events:
         reps = []
-        base_lum = float(np.median(a3["lumbar_flexion"][t < 1.0]))
+        base_lum = float(np.median(a3["lumbar_flexion"][base]))
         hipflex = 0.5 * (a3["hip_flexion_left"] + a3["hip_flexion_right"])
-        base_hip = float(np.median(hipflex[t < 1.0]))
+        base_hip = float(np.median(hipflex[base]))
         for r in motion.events["reps"]:
-            rr = {k: round(v, 4) for k, v in r.items()}
-            rr.update({f"{k}_frame": _frame(v, fps) for k, v in r.items()})
+            rr: dict[str, Any] = {k: (None if v is None else round(v, 4)) for k, v in r.items()}
+            rr.update({f"{k}_frame": _frame(v, fps) for k, v in r.items() if v is not None})
+            if r["lumbar_onset"] is None or r["hip_onset"] is None:  # a pull from the floor: no descent
+                rr["hinge_lag_ms"] = None
+                reps.append(rr | {"from_bottom": True})
+                continue
             rr["hinge_lag_ms"] = round(1000.0 * (r["lumbar_onset"] - r["hip_onset"]), 1)
             rr["lumbar_onset_2deg"] = _onset(a3["lumbar_flexion"], t, r["start"] - 0.2, r["bottom"], base_lum, 2.0)
             rr["hip_onset_2deg"] = _onset(hipflex, t, r["start"] - 0.2, r["bottom"], base_hip, 2.0)
@@ -204,12 +259,13 @@ def _events(motion, t, fps, a3, sk, lm=None) -> dict:
                 th = np.minimum(
                     *(np.linalg.norm(lm[f"{sd}_hip"] - lm[f"{sd}_knee"], axis=-1) for sd in ("left", "right"))
                 )
-                ref = float(np.median(th[t < 1.0]))
+                ref = float(np.median(th[base]))
                 ok = np.flatnonzero(th[i0 : ib + 1] >= 0.5 * ref)
                 rr["thigh50_frame"] = int(i0 + ok[-1]) if ok.size else ib
             reps.append(rr)
         ev["reps"] = reps
-        ev["lumbar_first"] = bool(all(r["lumbar_onset"] < r["hip_onset"] for r in motion.events["reps"]))
+        timed = [r for r in motion.events["reps"] if r["lumbar_onset"] is not None and r["hip_onset"] is not None]
+        ev["lumbar_first"] = bool(all(r["lumbar_onset"] < r["hip_onset"] for r in timed))
         ev["definitions"] = (
             "hip_onset/lumbar_onset: designed start of pelvis-on-femur flexion / lumbar flexion; "
             "hinge_lag_ms = lumbar_onset − hip_onset (negative = back first, spec C.12 sign); "
@@ -259,7 +315,7 @@ def _summary(motion, t, a2, a3, lm, events, kind, near, sk) -> dict:
         ):
             if k in a2:
                 s[f"{k}_bottom_2d"] = m(a2[k])
-        base = t < 1.0
+        base = _standing(motion, t)
         for key in ("valgus_ref_frame", "thigh50_frame"):
             fr = [r[key] for r in events["reps"] if key in r]
             if fr:
@@ -269,6 +325,8 @@ def _summary(motion, t, a2, a3, lm, events, kind, near, sk) -> dict:
         s["pelvic_tilt_standing_3d"] = round(float(np.mean(a3["pelvic_tilt"][base])), 2)
         s["fppa_standing_2d"] = {sd: round(float(np.mean(a2[f"fppa_{sd}"][base])), 2) for sd in ("left", "right")}
         s["hinge_lag_ms"] = [r["hinge_lag_ms"] for r in events["reps"]]
+        if "failed_reps" in events:
+            s["n_failed_reps"] = len(events["failed_reps"])
         s["lumbar_first"] = events["lumbar_first"]
         if "trunk_angle" in a2 and near:
             s["trunk_shank_diff_bottom_2d"] = (
@@ -288,6 +346,7 @@ def _summary(motion, t, a2, a3, lm, events, kind, near, sk) -> dict:
             s["stance_pelvic_drop_bottom_3d"] = round(float(np.mean(sg * a3["pelvic_obliquity"][bots])), 2)
             s["stance_fppa_bottom_3d"] = round(float(np.mean(a3[f"fppa_{stance}"][bots])), 2)
     if "initial_contacts" in events:
+        scale = float(motion.params.get("time_scale", 1.0))
         L = body.thigh + body.shank
         os_, sw, cpd = [], [], []
         for side, sg in (("left", 1), ("right", -1)):
@@ -300,11 +359,14 @@ def _summary(motion, t, a2, a3, lm, events, kind, near, sk) -> dict:
                 sw.append(sg * (heel[1] - mh[1]) / body.hip_width)
         for side, sg in (("left", 1), ("right", -1)):
             for tic in events["initial_contacts"][side]:
-                f = int(round((tic + 0.5 * motion.params["stance_frac"] * 120.0 / motion.params["cadence"]) * fps))
+                half_stance = 0.5 * motion.params["stance_frac"] * 120.0 / motion.params["cadence"] / scale
+                f = int(round((tic + half_stance) * fps))
                 if f < len(t):
                     cpd.append(sg * a3["pelvic_obliquity"][f])  # + = swing side dropped
         n_ic = sum(len(v) for v in events["initial_contacts"].values())
         s["cadence_spm"] = motion.params["cadence"]
+        if scale != 1.0:  # slowed footage: the cadence a clock on the clip would read
+            s["clip_cadence_spm"] = round(motion.params["cadence"] * scale, 2)
         s["n_initial_contacts"] = n_ic
         s["overstride_ic_3d"] = round(float(np.mean(os_)), 3) if os_ else None
         s["step_width_ic_3d"] = round(float(np.mean(sw)), 3) if sw else None

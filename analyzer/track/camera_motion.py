@@ -30,20 +30,27 @@ class CameraScan:
         self.motion = CameraMotion()
         self.steps: list[tuple[float, float, float, bool]] = []
         self.t: list[float] = []
+        self.bars: list[tuple[float, float, float, float]] = []  # black bars: left, right, top, bottom (0..1)
 
     def update(self, frame_bgr: np.ndarray, t: float, subject_xy: np.ndarray | None) -> None:
         box = box_from_landmarks(subject_xy) if subject_xy is not None else None
         self.steps.append(self.motion.update(frame_bgr, box))
         self.t.append(float(t))
+        if len(self.t) % 15 == 2 and self.motion.last_bars is not None:
+            self.bars.append(self.motion.last_bars)
 
     def summary(self) -> dict[str, Any]:
-        """:func:`summarise` of the clip, plus ``moving`` (bool)."""
+        """:func:`summarise` of the clip, plus ``moving`` (bool) and ``picture``: the picture inside any black
+        letter/pillar-box bars, [x0, y0, x1, y1] in 0..1 of the frame."""
         t = np.asarray(self.t, float)
         fs = float((len(t) - 1) / (t[-1] - t[0])) if len(t) > 1 and t[-1] > t[0] else 30.0
         dx, dy, sc, cut = (np.asarray(c) for c in zip(*self.steps)) if self.steps else ([], [], [], [])
         out = summarise(dx, dy, sc, cut, fs)
         out["moving"] = bool(out["camera_moving"])
         out["cut_times_s"] = [round(float(t[i]), 2) for i in out.pop("cut_frames")]
+        if self.bars:  # the picture inside any letter/pillar-box bars, (x0, y0, x1, y1) in 0..1
+            left, right, top, bottom = np.median(np.asarray(self.bars), axis=0)
+            out["picture"] = [round(float(v), 4) for v in (left, top, 1 - right, 1 - bottom)]
         return out
 
 
@@ -98,6 +105,7 @@ class CameraMotion:
         self._last_box = None
         self._box_age = 0
         self.last_info = {}
+        self.last_bars: tuple[float, float, float, float] | None = None
 
     # -- helpers ---------------------------------------------------------
     def _small_gray(self, frame):
@@ -126,6 +134,7 @@ class CameraMotion:
 
         left, r = run(colmax), run(colmax[::-1])
         t, b = run(rowmax), run(rowmax[::-1])
+        self.last_bars = (left / w, r / w, t / h, b / h)
         e = 3  # stay off the bar edge / image border
         m[:, : left + e] = 0
         m[:, w - r - e :] = 0

@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import landmarks as L
 from .masks import small_mask
+from .reacquire import TrackCheck
 from .settings import PoseSettings, half_size, subject_reach, use_half_size
 
 
@@ -108,6 +109,12 @@ class PeopleCounter:
             self._lm = None
 
 
+#: With ``settings.person``: start looking this many seconds before its time, and accept a person whose
+#: box misses the point by at most this share of the frame height.
+TARGET_EARLY_S = 0.5
+TARGET_MAX_DIST = 0.25
+
+
 class PoseEstimator:
     """A context-managed MediaPipe PoseLandmarker (VIDEO mode) for one run.
 
@@ -122,6 +129,9 @@ class PoseEstimator:
     :class:`PoseSettings`). A count taken at frame *i* takes effect at frame *i* + ``CHECK_LAG``
     whether it ran in ``executor`` (a background thread) or inline, so results do not depend
     on thread timing.
+
+    When the pose jumps farther than a person can move (:class:`~analyzer.track.reacquire.TrackCheck`), the
+    landmarker is rebuilt and the frame detected afresh, keeping the person nearest the last plausible pose.
     """
 
     CHECK_LAG = 6  # frames between a background people count and its use
@@ -153,6 +163,8 @@ class PoseEstimator:
         self._half = False  # the previous frame went to the model at half size
         self.half_frames = 0  # frames the model saw at half size
         self.escalated_at: int | None = None  # frame from which several people were tracked
+        #: Judges each pose against the person's recent size and path; None = never restart (live mode).
+        self.check: TrackCheck | None = TrackCheck() if settings.reacquire and not live else None
 
     def _create(self, num_poses: int):
         return create_landmarker(self.model_path, self.settings, num_poses, True, self.settings.masks)
@@ -258,24 +270,72 @@ class PoseEstimator:
             pose.n_people = n_people
             return pose
         cand = [np.array([(p.x * W, p.y * H) for p in lm], np.float32) for lm in res.pose_landmarks]
-        k = self._choose(cand, W, H)
+        k = self._choose(cand, W, H, t)
+        if k is None:  # the chosen person (--person) is not in view yet
+            self._reach = float("nan")
+            pose = _empty_pose()
+            pose.n_people = n_people
+            return pose
         lm = res.pose_landmarks[k]
         xy = cand[k]
+        world = np.array([(p.x, p.y, p.z) for p in res.pose_world_landmarks[k]], np.float32)
+        check = self.check
+        if check is not None and check.implausible(xy, t) and check.may_restart(t):
+            check.restarted(t)
+            fresh = self._restart(mp_img, ms, W, H, t)
+            if fresh is not None:
+                res, cand, k = fresh
+                lm, xy = res.pose_landmarks[k], cand[k]
+                world = np.array([(p.x, p.y, p.z) for p in res.pose_world_landmarks[k]], np.float32)
+        if check is not None and not check.implausible(xy, t):
+            assert self._prev_centre is not None and self._prev_size is not None  # set by _choose
+            check.accept(xy, world, t, self._prev_centre, self._prev_size)
         self._reach = subject_reach(xy)
         z = np.array([p.z for p in lm], np.float32)
         vis = np.array([p.visibility or 0.0 for p in lm], np.float32)
         pres = np.array([p.presence or 0.0 for p in lm], np.float32)
-        world = np.array([(p.x, p.y, p.z) for p in res.pose_world_landmarks[k]], np.float32)
         mask = None
         if self.settings.masks and res.segmentation_masks:
             mask = small_mask(res.segmentation_masks[k].numpy_view(), self.settings.mask_max_side, (h_img, w_img))
         return FramePose(xy, z, vis, pres, world, n_people, mask)
 
-    def _choose(self, cand: list[np.ndarray], W: int, H: int) -> int:
-        """Pick the subject among detected poses (continuity first, then size and centrality)."""
+    def _restart(self, mp_img, ms: int, W: int, H: int, t: float):
+        """Start the tracker afresh (tracking at least two poses, so it can choose) and detect on this frame;
+        returns (result, candidates, chosen) with the pose nearest the last plausible one, or None."""
+        for _, job in self._pending:
+            job.result()
+        self._pending = []
+        self._stop_counting()
+        self._lm.close()
+        self._tracking = max(2, self._tracking)
+        with quiet_native_stderr():
+            self._lm = self._create(self._tracking)
+            res = self._lm.detect_for_video(mp_img, ms)
+        if not res.pose_landmarks:
+            return None
+        cand = [np.array([(p.x * W, p.y * H) for p in lm], np.float32) for lm in res.pose_landmarks]
+        assert self.check is not None
+        self._prev_centre, self._prev_size = self.check.centre, self.check.size  # continue from the person
+        k = self._choose(cand, W, H, t)
+        return None if k is None else (res, cand, k)
+
+    def _choose(self, cand: list[np.ndarray], W: int, H: int, t: float = 0.0) -> int | None:
+        """Pick the subject among detected poses: continuity first; at the start the person at
+        ``settings.person`` (from its time on), else the largest, most central one."""
         centres = np.array([np.nanmean(c[[L.L_HIP, L.R_HIP, L.L_SHOULDER, L.R_SHOULDER]], axis=0) for c in cand])
         sizes = np.array([float(np.nanmax(c[:, 1]) - np.nanmin(c[:, 1])) for c in cand])
-        if len(cand) == 1:
+        target = self.settings.person
+        if target is not None and self._prev_centre is None:
+            if t < target[0] - TARGET_EARLY_S:
+                return None
+            point = np.array([target[1] * W, target[2] * H])
+            lo, hi = np.array([c.min(axis=0) for c in cand]), np.array([c.max(axis=0) for c in cand])
+            inside: np.ndarray = np.asarray(((lo <= point) & (point <= hi)).all(axis=1))
+            dist = np.linalg.norm(centres - point, axis=1) / H
+            k = int(np.argmin(np.where(inside, dist - 1.0, dist)))
+            if not inside[k] and dist[k] > TARGET_MAX_DIST:
+                return None
+        elif len(cand) == 1:
             k = 0
         elif self._prev_centre is not None:
             d = np.linalg.norm(centres - self._prev_centre, axis=1) / max(self._prev_size or H, 1.0)

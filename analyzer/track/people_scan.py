@@ -69,8 +69,9 @@ class PeopleScan:
         box = subject_box(subject_xy) if subject_xy is not None else None
         self.samples.append((float(t), len(self.other_people(frame_rgb, box))))
 
-    def other_people(self, frame_rgb: np.ndarray, subject: Box | None) -> list[Box]:
-        """Boxes of people other than the subject in one RGB frame (the decoder's colour order)."""
+    def other_people(self, frame_rgb: np.ndarray, subject: Box | None, min_vis: float = MIN_MEAN_VIS) -> list[Box]:
+        """Boxes of people other than the subject in one RGB frame (the decoder's colour order); with no
+        subject, everyone. ``min_vis``: mean landmark visibility a detection needs."""
         import cv2
 
         H, W = frame_rgb.shape[:2]
@@ -85,7 +86,7 @@ class PeopleScan:
         found = []
         for region in [(0, 0, w, h), *_tiles(w, h)]:
             for b, vis, fill in self._detect(rgb, region):
-                if vis < MIN_MEAN_VIS or fill < MIN_MASK_FILL or b[3] - b[1] < MIN_HEIGHT:
+                if vis < min_vis or fill < MIN_MASK_FILL or b[3] - b[1] < MIN_HEIGHT:
                     continue
                 if subject is not None and _overlap(b, subject)[1] > MAX_IN_SUBJECT:
                     continue

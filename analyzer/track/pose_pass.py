@@ -89,6 +89,7 @@ def pose_pass(
         "scale": src.scale,
         "mean_brightness": float(np.mean(luma)) if luma else None,
         "several_people_from_frame": rec.estimator.escalated_at if settings.adaptive else None,
+        "tracker_restarts_s": rec.estimator.check.restarts if rec.estimator.check is not None else [],
         "model_half_size_share": rec.estimator.half_frames / done if done else None,
         **{name: obs.summary() for name, obs in observers.items()},
     }
@@ -100,8 +101,7 @@ def pose_pass(
                 "several_people",
                 f"Another person was in the picture in {people['samples_with_other']} of the {people['samples']} "
                 f"moments checked (first at {people['first_seen_s']:.1f} s): a spotter, a bystander or a mirror "
-                "reflection. The analysis follows one person, the one tracked from the start; check that the "
-                "skeleton in the video is on you.",
+                "reflection. The analysis follows one person; check in the video that the skeleton is on you.",
             )
         )
     elif settings.num_poses > 1 and len(track) and int(track.n_people.max()) > 1:

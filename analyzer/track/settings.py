@@ -40,11 +40,16 @@ class PoseSettings:
     scan_people_s: float = 0.5
     #: Estimate camera motion from the background on every frame (:mod:`analyzer.track.camera_motion`).
     scan_camera: bool = True
+    #: Start the tracker afresh when the pose jumps farther than a person moves (:mod:`analyzer.track.reacquire`).
+    reacquire: bool = True
+    #: Follow the person at this point: (t s, x, y in 0..1 of the frame), from ``--person``
+    #: (:mod:`analyzer.track.people`). None = the largest, most central person at the start.
+    person: tuple[float, float, float] | None = None
 
     @property
     def adaptive(self) -> bool:
         """True when the model starts with one pose and a periodic people count decides about more."""
-        return self.num_poses > 1 and self.people_check_s > 0
+        return self.num_poses > 1 and self.people_check_s > 0 and self.person is None
 
     @property
     def model_num_poses(self) -> int:
@@ -52,7 +57,10 @@ class PoseSettings:
         return 1 if self.adaptive else self.num_poses
 
     def key(self) -> str:
-        return json.dumps(dataclasses.asdict(self), sort_keys=True)
+        d = dataclasses.asdict(self)
+        if d["person"] is None:  # added later: at its default the key stays what it was
+            del d["person"]
+        return json.dumps(d, sort_keys=True)
 
 
 #: Half-size model input only when its longer side stays at least this (px): the size of the synthetic

@@ -20,6 +20,8 @@ def show_result(r: AppResult) -> None:
     )
     for w in r.warnings:
         st.warning(w)
+    if r.subject_image:
+        st.image(r.subject_image, caption=r.subject_caption or "The person analysed", width=200)
     for s in r.setup_issues:
         if s["code"] == "turn_sideways":  # the view is fine for what it shows; other checks need the side
             st.info(s["message"], icon="📐")

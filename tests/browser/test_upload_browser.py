@@ -12,6 +12,15 @@ from .conftest import SCREENSHOTS, find_clip, full_screenshot, launch
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
 
 
+def _open_app(browser, url: str):
+    """A 1400×1000 page on the app's upload page, loaded."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(60_000)
+    page.goto(url, wait_until="domcontentloaded")
+    page.get_by_text("Analyse a clip", exact=False).first.wait_for()
+    return page
+
+
 def test_upload_sample_clip_shows_findings_and_playable_video(streamlit_url, chromium_path):
     from playwright.sync_api import sync_playwright
 
@@ -19,10 +28,7 @@ def test_upload_sample_clip_shows_findings_and_playable_video(streamlit_url, chr
     with sync_playwright() as p:
         browser = launch(p, chromium_path)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(60_000)
-            page.goto(streamlit_url, wait_until="domcontentloaded")
-            page.get_by_text("Analyse a clip", exact=False).first.wait_for()
+            page = _open_app(browser, streamlit_url)
             page.locator('input[type="file"]').first.set_input_files(str(clip))
             # the file chip appears, and its spinner goes once the upload has finished
             page.locator('[data-testid="stFileChip"]').first.wait_for(timeout=60_000)
@@ -81,5 +87,28 @@ def test_upload_sample_clip_shows_findings_and_playable_video(streamlit_url, chr
             time.sleep(0.5)
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             full_screenshot(page, SCREENSHOTS / "upload_results.png")
+        finally:
+            browser.close()
+
+
+def test_people_picker_finds_the_lifter_and_the_result_says_who_was_analysed(streamlit_url, chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    clip = find_clip("squat_good_side")
+    with sync_playwright() as p:
+        browser = launch(p, chromium_path)
+        try:
+            page = _open_app(browser, streamlit_url)
+            page.locator('[data-testid="stSelectbox"]').first.click()
+            page.get_by_role("option", name=clip.name).click()
+            page.get_by_text("Several people in the clip?", exact=False).first.click()
+            page.get_by_role("button", name="Find the people in this clip").click()
+            page.get_by_text("Person to analyse").first.wait_for(timeout=120_000)
+            body = page.locator("body").inner_text()
+            assert "Everyone found in the clip" in body and "seen in" in body and "Traceback" not in body
+            page.get_by_role("button", name="Analyse").click()
+            page.wait_for_function("() => /Results —/.test(document.body.innerText)", timeout=240_000)
+            page.get_by_text("green box", exact=False).first.wait_for(timeout=60_000)
+            assert page.locator('[data-testid="stImage"] img').count() >= 1
         finally:
             browser.close()

@@ -29,7 +29,7 @@ from .conftest import (
 )
 
 SHARED = Path(os.environ.get("HINGE_SHARED_DIR", ROOT.parent / "shared"))
-OUTPUTS = ["kinematics.csv", "report.html", "report.json", "report.md", "tracks.npz"]
+OUTPUTS = ["kinematics.csv", "report.html", "report.json", "report.md", "subject.jpg", "tracks.npz"]
 
 
 def realclip(name: str) -> Path:
