@@ -81,6 +81,7 @@ def _run_analysis(path: str, opts: dict, label: str, progress) -> AppResult:
             out_dir=out / "run",
             max_duration_s=max_clip_seconds(),
             person=opts.get("person"),
+            display_name=label,
         )
         analysis = analyze(path, options, progress=progress)
         return build_result(

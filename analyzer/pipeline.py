@@ -68,6 +68,8 @@ class AnalyzeOptions:
     #: With several people and no ``person``: look at everyone over the whole clip and switch to the person
     #: the clip is about when it is not the one followed from the start.
     whole_clip_subject: bool = True
+    #: The clip's name as the user knows it (an upload's own file name), shown in reports instead of the path's.
+    display_name: str | None = None
 
     def pose_settings(self, person: tuple[float, float, float] | None = None) -> PoseSettings:
         return PoseSettings(
@@ -143,6 +145,8 @@ def analyze(
         result.timings = timings
         _attach_run_info(result, opts, mpath, timings)
         result.report.run["subject"] = choice.to_json()
+        if opts.display_name:
+            result.report.video["name"] = opts.display_name
         if out is not None:
             shot = thumbnail(video, track)
             if shot is not None:

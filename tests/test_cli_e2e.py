@@ -49,6 +49,8 @@ def test_all_outputs_written(run_dir):
         "tracks.npz",
     ]
     assert "error" not in r.stderr.lower()
+    # the native libraries' log lines (model load, accelerator set-up and tear-down) stay off the user's terminal
+    assert not [ln for ln in r.stderr.splitlines() if ln.startswith(("INFO:", "WARNING:", "W0000", "I0000"))], r.stderr
 
 
 def test_annotated_video_is_h264_with_input_frame_count(run_dir, quickstart_clip):
@@ -124,3 +126,12 @@ def test_wrong_view_for_the_requested_check_exits_6(model_path, tmp_path):
     assert r.returncode == 6 and "Traceback" not in r.stderr
     assert "side view" in r.stderr and "turn 90°" in r.stderr
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_an_uploads_own_name_titles_its_report(quickstart_clip, model_path, tmp_path):
+    from analyzer.pipeline import AnalyzeOptions, analyze
+
+    a = analyze(quickstart_clip, AnalyzeOptions(out_dir=tmp_path / "o", write_video=False, display_name="My squat.mov"))
+    md = (tmp_path / "o" / "report.md").read_text()
+    assert md.startswith("# Movement report — My squat.mov") and quickstart_clip.name not in md
+    assert a.report.video["name"] == "My squat.mov"

@@ -48,6 +48,6 @@ def user_message(exc: BaseException) -> UserMessage:
     return UserMessage(
         "internal_error",
         "Something went wrong",
-        f"The analysis stopped unexpectedly ({type(exc).__name__}). The details are in the server log; "
-        "please try another clip or report the problem.",
+        "The analysis stopped unexpectedly. The details are in the server log; please try another clip or report "
+        "the problem.",
     )

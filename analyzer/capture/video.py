@@ -88,7 +88,7 @@ def _open(path: str | os.PathLike):
         raise NoFramesError(f"{p.name} ends before any video data: it is empty, unfinished or truncated.") from exc
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError, OSError) as exc:
         raise VideoOpenError(
-            f"{p.name} could not be opened as a video ({type(exc).__name__}); it may be corrupt or not a video file."
+            f"{p.name} could not be opened as a video; it may be corrupt or not a video file."
         ) from exc
     if not container.streams.video:
         has_audio, has_any = bool(container.streams.audio), bool(container.streams)  # read before close()
@@ -219,8 +219,8 @@ class FileSource:
                     break
                 except av.error.FFmpegError as exc:
                     msg = (
-                        f"decoding stopped at frame {idx} ({type(exc).__name__}): the file looks truncated or "
-                        "damaged and the rest is unreadable"
+                        f"decoding stopped at frame {idx}: the file looks truncated or damaged and the rest is "
+                        "unreadable"
                     )
                     if idx == 0:
                         raise VideoOpenError(

@@ -128,8 +128,10 @@ def to_html(self: Report) -> str:
         f"<h1>Movement report — {e(str(name))}</h1>",
         f'<p class="note"><strong>{e(self.disclaimer)}</strong></p>',
         "<h2>Summary</h2><ul>",
-        f"<li>Exercise: <b>{e(s['exercise'])}</b> · view: <b>{e(s['view'])}</b> · reps: {s['n_reps']}"
-        f" · steps: {s['n_steps']}</li>",
+        f"<li>Exercise: <b>{e(s['exercise'])}</b> · view: <b>{e(s['view'])}</b>"
+        + (f" · reps: {s['n_reps']} ({s['n_valid_reps']} valid)" if s["n_reps"] else "")
+        + (f" · steps: {s['n_steps']}" if s["n_steps"] else "")
+        + "</li>",
     ]
     if self.quality:
         q = self.quality

@@ -93,6 +93,12 @@ def create_landmarker(model_path: str | os.PathLike, settings: PoseSettings, num
         ) from exc
 
 
+def close_quietly(landmarker) -> None:
+    """Close a MediaPipe landmarker without the native "DestroyAccelerator" lines on stderr."""
+    with quiet_native_stderr():
+        landmarker.close()
+
+
 class PeopleCounter:
     """Counts the people in single frames with an IMAGE-mode landmarker of ``settings.num_poses`` poses."""
 
@@ -105,7 +111,7 @@ class PeopleCounter:
 
     def close(self) -> None:
         if self._lm is not None:
-            self._lm.close()
+            close_quietly(self._lm)
             self._lm = None
 
 
@@ -188,7 +194,7 @@ class PoseEstimator:
         self._pending = []
         self._stop_counting()
         if self._lm is not None:
-            self._lm.close()
+            close_quietly(self._lm)
             self._lm = None
 
     def _stop_counting(self) -> None:
@@ -226,7 +232,7 @@ class PoseEstimator:
             for _, job in self._pending:
                 job.result()
             self._pending = []
-            self._lm.close()
+            close_quietly(self._lm)
             self._lm = None
             self._tracking = self.settings.num_poses
             self._lm = self._create(self._tracking)
@@ -306,7 +312,7 @@ class PoseEstimator:
             job.result()
         self._pending = []
         self._stop_counting()
-        self._lm.close()
+        close_quietly(self._lm)
         self._tracking = max(2, self._tracking)
         with quiet_native_stderr():
             self._lm = self._create(self._tracking)

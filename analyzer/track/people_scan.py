@@ -53,12 +53,17 @@ class PeopleScan:
             min_pose_presence_confidence=0.3,
             output_segmentation_masks=True,
         )
-        self._lm = vision.PoseLandmarker.create_from_options(opts)
+        from .estimator import quiet_native_stderr
+
+        with quiet_native_stderr():  # model-load chatter of the native library
+            self._lm = vision.PoseLandmarker.create_from_options(opts)
         return self
 
     def __exit__(self, *exc) -> None:
         if self._lm is not None:
-            self._lm.close()
+            from .estimator import close_quietly
+
+            close_quietly(self._lm)
             self._lm = None
 
     def update(self, frame_rgb: np.ndarray, t: float, subject_xy: np.ndarray | None) -> None:
