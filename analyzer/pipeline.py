@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import shutil
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from .atomic import OutputSet
 from .capture import models
 from .capture.video import VideoInfo, probe
 from .errors import ClipTooLongError, ClipTooShortError, NoPersonError, WrongViewError
-from .track.cache import cache_key, cached_track, file_sha256, store_track
+from .track.cache import cache_key, cached_track, cached_video, file_sha256, store_track, store_video
 from .track.data import PoseTrack
 from .track.pose_pass import Progress, overlay_pass, pose_pass
 from .track.settings import PoseSettings
@@ -171,8 +172,16 @@ def _pose(video, info, mpath, settings, opts, sha, video_tmp, progress, timings)
             track.meta["pose_pass_s"] = time.perf_counter() - t1
             if opts.use_cache:
                 store_track(key, track)
-        else:  # a cache hit only re-runs the pass to draw the video
+                if video_tmp is not None:
+                    store_video(key, video_tmp)
+        elif (drawn := cached_video(key) if opts.use_cache else None) is not None:
+            shutil.copyfile(drawn, video_tmp)  # the video drawn with this track before: nothing to decode
+            timings["video_cache_hit"] = 1.0
+        else:  # a landmark-cache hit without its video: one pass to draw it
+            assert video_tmp is not None
             overlay_pass(video, info, track, settings, video_out=video_tmp, progress=progress)
+            if opts.use_cache:
+                store_video(key, video_tmp)
         timings["pose_pass_s"] = time.perf_counter() - t1
     return track
 

@@ -135,3 +135,22 @@ def test_an_uploads_own_name_titles_its_report(quickstart_clip, model_path, tmp_
     md = (tmp_path / "o" / "report.md").read_text()
     assert md.startswith("# Movement report — My squat.mov") and quickstart_clip.name not in md
     assert a.report.video["name"] == "My squat.mov"
+
+
+def test_a_rerun_takes_the_annotated_video_from_the_cache(quickstart_clip, model_path, tmp_path):
+    from analyzer.pipeline import AnalyzeOptions, analyze
+    from analyzer.track import cache
+
+    analyze(quickstart_clip, AnalyzeOptions(out_dir=tmp_path / "a"))
+    again = analyze(quickstart_clip, AnalyzeOptions(out_dir=tmp_path / "b"))
+    assert again.timings["cache_hit"] == 1.0 and again.timings.get("video_cache_hit") == 1.0
+    assert (tmp_path / "a" / "annotated.mp4").read_bytes() == (tmp_path / "b" / "annotated.mp4").read_bytes()
+    # a video drawn by other overlay code is not reused
+    cache._overlay_hash.cache_clear()
+    try:
+        cache.OVERLAY_SOURCES = (*cache.OVERLAY_SOURCES, "track/settings.py")
+        third = analyze(quickstart_clip, AnalyzeOptions(out_dir=tmp_path / "c"))
+        assert "video_cache_hit" not in third.timings and (tmp_path / "c" / "annotated.mp4").stat().st_size > 0
+    finally:
+        cache.OVERLAY_SOURCES = cache.OVERLAY_SOURCES[:-1]
+        cache._overlay_hash.cache_clear()
