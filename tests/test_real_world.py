@@ -108,6 +108,10 @@ def test_one_rep_gets_coaching_with_a_lower_confidence():
     v1 = [f for f in one.findings if f.rule_id.startswith("valgus_fppa:")]
     v3 = [f for f in three.findings if f.rule_id.startswith("valgus_fppa:")]
     assert v1 and v3 and v1[0].note and "1 rep" in v1[0].note and v1[0].confidence < v3[0].confidence
+    # what was measured but not judged is said once per reason, in words (no rule ids, no "reps/steps")
+    gated = [n for n in one.report.notes if n.startswith("Not judged on this clip")]
+    assert gated and all("this clip had 1" in n and "_" not in n and "/" not in n for n in gated)
+    assert not [n for n in one.report.notes if "Rule '" in n]
 
 
 def test_an_unknown_exercise_is_never_an_all_clear():

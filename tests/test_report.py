@@ -173,8 +173,8 @@ def test_markdown_has_safety_note_evidence_and_not_measurable():
     assert (
         "reps 1, 2, 3" in ev and "1.00 s, 3.00 s, 5.00 s" in ev
     )  # rep 2 time from the rep's bottom and "confidence 0.60" in ev
-    assert "## Not measurable from this view" in md and "Low-back posture (proxy)" in md
-    assert "not measurable from this view" in md
+    assert "## What this clip could not show" in md and "low-back posture (proxy)" in md
+    assert "fppa_left" not in md.split("## What this clip could not show")[1]  # words, not ids
     assert "## Per rep" in md and "| rep |" in md
     assert "Press the outer edge of your foot into the floor." in md
 
@@ -237,3 +237,36 @@ def test_running_report_mentions_weekly_volume_note():
     rep = build_report(context=ctx, metrics=MetricSet(), evaluation=evaluate_detailed(MetricSet(), ctx))
     assert any(">15%" in n for n in rep.notes)
     assert not any(">15%" in n for n in make_report().notes)
+
+
+def test_what_the_clip_could_not_show_is_grouped_by_reason_with_how_to_film_it():
+    from analyzer.report.text import could_not_show
+
+    why = "From the side we can't see the knees caving in: film from the front for knee-in."
+    items = [
+        {"metric": "fppa_left", "label": "Knee-in angle, left", "reason": "not measurable from this view", "why": why},
+        {
+            "metric": "fppa_right",
+            "label": "Knee-in angle, right",
+            "reason": "not measurable from this view",
+            "why": why,
+        },
+        {
+            "metric": "nksd",
+            "label": "Knee width as a share of hip width",
+            "reason": "not measurable from this view",
+            "why": why,
+        },
+        {
+            "metric": "lcp_delta",
+            "label": "Low-back posture (proxy)",
+            "reason": "needs ≥1 s of quiet standing",
+            "why": "",
+        },
+        {"metric": "x", "label": "FPPA change", "reason": "needs ≥1 s of quiet standing", "why": ""},
+    ]
+    groups = could_not_show(items)
+    assert groups == [
+        (why, ["knee-in angle", "knee width as a share of hip width"]),
+        ("Needs ≥1 s of quiet standing.", ["low-back posture (proxy)", "FPPA change"]),
+    ]

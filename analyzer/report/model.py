@@ -20,7 +20,7 @@ from ..metrics.registry import METRICS
 from ..rules.loader import load_rules
 from ..rules.model import Evaluation, Skip
 from ..types import Context, Finding, MetricSet, clean_json
-from .text import evidence_line, top_findings
+from .text import evidence_line, in_sentence, top_findings
 
 SCHEMA_VERSION = "1.3"
 
@@ -162,6 +162,26 @@ def _dedupe_drills(findings: list[Finding]) -> list[dict[str, Any]]:
     return list(out.values())
 
 
+def _gate_notes(ctx: Context, skipped: list[Skip]) -> list[str]:
+    """Rules that were measured but not judged, one plain sentence per reason, naming the measures."""
+    unit = "steps" if ctx.exercise == "running" else "reps"
+    by: dict[str, list[str]] = {}
+    for s in skipped:
+        if s.reason == "min_reps":
+            why = s.detail.replace("reps/steps", unit).replace("≥ ", "at least ")
+        elif s.reason == "insufficient_data":
+            why = "there were not enough valid values"
+        elif s.reason == "no_noise_floor":
+            why = "there was no standing noise level to compare with"
+        else:
+            continue
+        label = in_sentence(METRICS[s.metric].label if s.metric in METRICS else str(s.metric))
+        names = by.setdefault(why, [])
+        if label not in names:
+            names.append(label)
+    return [f"Not judged on this clip ({why}): {', '.join(names)}." for why, names in by.items()]
+
+
 def _notes(ctx: Context, metrics: MetricSet, findings: list[Finding], skipped: list[Skip], lib) -> list[str]:
     notes: list[str] = []
     unchecked = unchecked_message(ctx, metrics, findings)
@@ -170,13 +190,7 @@ def _notes(ctx: Context, metrics: MetricSet, findings: list[Finding], skipped: l
     h = lib.note("hierarchy")
     if h:
         notes.append(h)
-    for s in skipped:
-        if s.reason == "min_reps":
-            notes.append(f"Rule '{s.rule_id}' ({s.metric}) stayed silent: it {s.detail}.")
-        elif s.reason == "insufficient_data":
-            notes.append(f"Rule '{s.rule_id}' ({s.metric}) stayed silent: not enough valid data ({s.detail}).")
-        elif s.reason == "no_noise_floor":
-            notes.append(f"Rule '{s.rule_id}' ({s.metric}) stayed silent: {s.detail}.")
+    notes += _gate_notes(ctx, skipped)
     if any(m.proxy and m.status == "ok" for m in metrics.values.values()) or any(f.proxy for f in findings):
         notes.append(
             "Pelvis/low-back posture is a proxy from the body outline, relative to your own standing; "

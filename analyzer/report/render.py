@@ -6,7 +6,7 @@ import html
 
 from ..rules.model import CATEGORIES
 from .model import Report
-from .text import cell, columns, evidence_line, pct
+from .text import cell, columns, could_not_show, evidence_line, pct
 
 
 def to_markdown(self: Report) -> str:
@@ -87,12 +87,10 @@ def to_markdown(self: Report) -> str:
                 L.append(f"  - Source: {d['source']}")
         L.append("")
     if self.not_measurable:
-        L.append("## Not measurable from this view")
+        L.append("## What this clip could not show")
         L.append("")
-        for nm in self.not_measurable:
-            L.append(
-                f"- {nm['label']} (`{nm['metric']}`): {nm['reason']}" + (f" — {nm['why']}" if nm.get("why") else "")
-            )
+        for text, names in could_not_show(self.not_measurable):
+            L.append(f"- {text} Not shown: {', '.join(names)}.")
         L.append("")
     if self.notes:
         L.append("## Notes")
@@ -178,9 +176,9 @@ def to_html(self: Report) -> str:
             )
         P.append("</ul>")
     if self.not_measurable:
-        P.append("<h2>Not measurable from this view</h2><ul>")
-        for nm in self.not_measurable:
-            P.append(f"<li>{e(nm['label'])}: {e(nm['reason'])}{(' — ' + e(nm['why'])) if nm.get('why') else ''}</li>")
+        P.append("<h2>What this clip could not show</h2><ul>")
+        for text, names in could_not_show(self.not_measurable):
+            P.append(f"<li>{e(text)} <small>Not shown: {e(', '.join(names))}.</small></li>")
         P.append("</ul>")
     if self.notes:
         P.append("<h2>Notes</h2><ul>" + "".join(f"<li>{e(n)}</li>" for n in self.notes) + "</ul>")

@@ -77,3 +77,36 @@ def top_findings(findings: list[Finding], n: int = 3) -> list[str]:
             line += f" — {f.cue}"
         lines.append(line)
     return lines
+
+
+def could_not_show(items: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
+    """The report's not-measurable metrics grouped by reason, for "What this clip could not show".
+
+    ``items``: ``Report.not_measurable`` rows (``label``, ``reason``, ``why``). A metric the view cannot see is
+    grouped under its family's explanation of how to film it (``why``); any other reason stands as its own
+    sentence. Returns (sentence, labels) in order of first appearance; left/right variants are named once.
+    """
+    groups: dict[str, list[str]] = {}
+    for it in items:
+        reason = str(it.get("reason") or "").strip()
+        why = str(it.get("why") or "").strip()
+        key = why if (why and ("view" in reason or not reason)) else _sentence(reason or why)
+        label = in_sentence(str(it.get("label") or it.get("metric") or ""))
+        names = groups.setdefault(key, [])
+        if label and label not in names:
+            names.append(label)
+    return list(groups.items())
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return (text[:1].upper() + text[1:]).rstrip(".") + "." if text else ""
+
+
+def in_sentence(label: str) -> str:
+    """A metric label for a list inside a sentence: one name for both sides, lower case unless an acronym
+    ("Knee-in angle, left" → "knee-in angle"; "FPPA change" stays)."""
+    label = label.strip()
+    for side in (", left", ", right"):
+        label = label.removesuffix(side)
+    return label[0].lower() + label[1:] if label[1:2].islower() else label

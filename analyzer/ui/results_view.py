@@ -7,6 +7,7 @@ import streamlit as st
 
 from ..appkit.results import AppResult
 from ..appkit.uploads import safe_stem
+from ..report.text import could_not_show
 from .common import SEVERITY_BADGE
 
 
@@ -98,9 +99,9 @@ def show_result(r: AppResult) -> None:
                 if d.get("caution"):
                     st.caption(f"Caution: {d['caution']}")
     if r.not_measurable:
-        with st.expander("Not measurable from this view"):
-            for m in r.not_measurable:
-                st.write(f"- **{m.get('label', m.get('metric'))}** — {m.get('reason')}. {m.get('why', '')}")
+        with st.expander("What this clip could not show"):
+            for text, names in could_not_show(r.not_measurable):
+                st.write(f"- {text} *Not shown: {', '.join(names)}.*")
     for n in r.notes:
         st.caption(n)
     if r.safety_note:
