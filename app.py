@@ -246,6 +246,8 @@ def _person_picker(up, sample: str, model: str) -> int | None:
                         with private_copy(up, validate_upload(up.name, up.size)) as path:
                             found = people_preview(path, model_path(model))
                     else:
+                        if sample not in _samples():  # only the offered samples, never another path
+                            raise UploadRejected("That sample clip is not available.")
                         found = people_preview(SAMPLES_DIR / sample, model_path(model))
             except Exception as exc:
                 show_error(exc)

@@ -346,7 +346,7 @@ def _click_errors() -> tuple[tuple[type, ...], tuple[type, ...]]:
     usage: list[type] = [click.exceptions.ClickException]
     abort: list[type] = [click.exceptions.Abort]
     try:
-        from typer._click import exceptions as tc  # Typer ≥ 0.20 vendors click
+        from typer._click import exceptions as tc  # newer Typer releases carry their own copy of click
 
         usage.append(tc.ClickException)
         if hasattr(tc, "Abort"):

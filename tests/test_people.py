@@ -100,3 +100,12 @@ def test_people_command_lists_the_sample_lifter_and_analyze_follows_the_person_c
     assert "![The person analysed" in (tmp_path / "r" / "report.md").read_text()
     assert main(["analyze", str(side_sample), "--person", "2", "--no-video", "-q", "-o", str(tmp_path / "x")]) == 2
     assert "has 1 person" in capsys.readouterr().err and not (tmp_path / "x").exists()
+
+
+def test_usage_mistakes_print_the_usage_and_exit_2(side_sample, capsys):
+    from analyzer.cli import main
+
+    assert main(["analyze"]) == 2
+    assert main(["analyze", str(side_sample), "--person", "abc"]) == 2
+    err = capsys.readouterr().err
+    assert "Usage:" in err and "--person" in err and "internal error" not in err
