@@ -175,7 +175,11 @@ def test_markdown_has_safety_note_evidence_and_not_measurable():
     )  # rep 2 time from the rep's bottom and "confidence 0.60" in ev
     assert "## What this clip could not show" in md and "low-back posture (proxy)" in md
     assert "fppa_left" not in md.split("## What this clip could not show")[1]  # words, not ids
-    assert "## Per rep" in md and "| rep |" in md
+    assert "## Per rep" in md and "| Rep | Knee-in angle, left | Knee-in angle, right |" in md
+    table = md.split("## Per rep")[1].split("## Findings")[0]
+    assert "fppa_left" not in table and "t_start" not in table and "°" in table  # words and units, not ids
+    assert max(line.count("|") for line in table.splitlines()) <= 7  # rep, time and at most 4 measures
+    assert table.count("+ = knee inside the hip–ankle line") == 1  # the sign convention in words, once
     assert "Press the outer edge of your foot into the floor." in md
 
 

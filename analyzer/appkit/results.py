@@ -17,7 +17,7 @@ import numpy as np
 
 from ..metrics.registry import chart_series, headline_ids
 from ..report.model import unchecked_message
-from ..report.render import subject_caption
+from ..report.render import rep_table_of, subject_caption
 
 SEVERITY_ORDER = {"red": 0, "amber": 1, "info": 2, "positive": 3}
 SEVERITY_LABEL = {"red": "Fix first", "amber": "Worth fixing", "info": "Note", "positive": "Good"}
@@ -88,6 +88,7 @@ class AppResult:
     fps: float
     downloads: dict[str, bytes] = field(default_factory=dict)  # file name -> content
     video: bytes | None = None  # annotated.mp4 (H.264)
+    rep_table: tuple[list[str], list[list[str]], list[str]] = ([], [], [])  # header, rows, sign notes (in words)
     subject_image: bytes | None = None  # subject.jpg: the first frame with the person analysed boxed in green
     subject_caption: str | None = None  # who was followed, in words (report.render.subject_caption)
 
@@ -279,6 +280,7 @@ def build_result(
         setup_issues=[{"code": s.code, "message": s.message, "severity": s.severity} for s in ctx.setup_issues],
         cards=cards,
         per_rep=list(getattr(rep, "per_rep", []) or []),
+        rep_table=rep_table_of(rep),
         drills=list(getattr(rep, "drills", []) or []),
         safety_note=getattr(rep, "safety_note", "") or "",
         disclaimer=getattr(rep, "disclaimer", "") or "",

@@ -6,7 +6,7 @@ import html
 
 from ..rules.model import CATEGORIES
 from .model import Report
-from .text import cell, columns, could_not_show, evidence_line, pct
+from .text import could_not_show, evidence_line, pct, rep_table
 
 
 def to_markdown(self: Report) -> str:
@@ -42,15 +42,16 @@ def to_markdown(self: Report) -> str:
         if self.run["subject"].get("image"):
             L += ["", f"![The person analysed, boxed in green]({self.run['subject']['image']})"]
     L.append("")
-    if self.per_rep:
+    header, rows, signs = rep_table_of(self)
+    if rows:
         L.append("## Per rep" if self.context.exercise != "running" else "## Per step")
         L.append("")
-        cols = columns(self.per_rep)
-        L.append("| " + " | ".join(cols) + " |")
-        L.append("|" + "|".join("---" for _ in cols) + "|")
-        for row in self.per_rep:
-            L.append("| " + " | ".join(cell(row.get(k)) for k in cols) + " |")
+        L.append("| " + " | ".join(header) + " |")
+        L.append("|" + "|".join("---" for _ in header) + "|")
+        for row in rows:
+            L.append("| " + " | ".join(c.replace("|", "/") for c in row) + " |")
         L.append("")
+        L += [f"*{s}*" for s in signs] + ["All measures of every rep: report.json and kinematics.csv.", ""]
     L.append("## Findings")
     L.append("")
     if not self.findings:
@@ -145,12 +146,14 @@ def to_html(self: Report) -> str:
     P.append("</ul>")
     if who and self.run["subject"].get("image"):
         P.append(f'<img src="{e(self.run["subject"]["image"])}" alt="The person analysed, boxed in green" width="240">')
-    if self.per_rep:
-        cols = columns(self.per_rep)
-        P.append("<h2>Per rep</h2><table><tr>" + "".join(f"<th>{e(c)}</th>" for c in cols) + "</tr>")
-        for row in self.per_rep:
-            P.append("<tr>" + "".join(f"<td>{e(cell(row.get(c)))}</td>" for c in cols) + "</tr>")
+    header, rows, signs = rep_table_of(self)
+    if rows:
+        P.append("<h2>Per rep</h2><table><tr>" + "".join(f"<th>{e(c)}</th>" for c in header) + "</tr>")
+        for row in rows:
+            P.append("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>")
         P.append("</table>")
+        P += [f"<p><small>{e(s)}</small></p>" for s in signs]
+        P.append("<p><small>All measures of every rep: report.json and kinematics.csv.</small></p>")
     P.append("<h2>Findings</h2>")
     if not self.findings:
         P.append("<p>Nothing to flag from what this view can measure.</p>")
@@ -202,3 +205,22 @@ def subject_caption(subject: dict | None) -> str | None:
             "pass --person."
         )
     return "The analysis follows the largest, most central person at the start (green box)."
+
+
+def rep_table_of(report: Report) -> tuple[list[str], list[list[str]], list[str]]:
+    """:func:`~analyzer.report.text.rep_table` of a report: the metrics its findings rest on first, then the
+    headline metrics of the exercise's own checks (a squat's depth before the back outline, a hinge's back
+    before the knees)."""
+    from .. import exercises as X
+    from ..metrics.registry import METRICS
+
+    measured = {i for i, m in report.metrics.values.items() if m.status == "ok"}
+    flagged = [f.metric for f in report.findings if f.metric and f.category != "setup"]
+    spec = X.get(report.context.exercise)
+    modules = list(spec.modules_for(report.context.view)) if spec is not None else []
+    if spec is not None and spec.family == "squat" and "squat_sagittal" in modules:
+        modules.remove("squat_sagittal")
+        modules.insert(0, "squat_sagittal")
+    rank = {m: k for k, m in enumerate(modules)}
+    headline = sorted((i for i, s in METRICS.items() if s.headline), key=lambda i: rank.get(METRICS[i].module, 99))
+    return rep_table(report.per_rep, measured, [*flagged, *headline])

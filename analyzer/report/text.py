@@ -1,11 +1,10 @@
-"""Report text helpers: percentages, table cells and columns, the evidence line of a finding, the CLI's top lines."""
+"""Report text helpers: percentages, the evidence line of a finding, the CLI's top lines, the per-rep table and
+the "could not show" groups people read."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
-
-import numpy as np
 
 from ..types import Finding, MetricValue
 
@@ -13,25 +12,6 @@ from ..types import Finding, MetricValue
 # ------------------------------------------------------------------------------------- helpers
 def pct(x: Any) -> str:
     return f"{float(x):.0%}" if isinstance(x, (int, float)) and math.isfinite(float(x)) else "?"
-
-
-def cell(v: Any) -> str:
-    if v is None:
-        return "–"
-    if isinstance(v, (bool, np.bool_)):
-        return "yes" if v else "no"
-    if isinstance(v, (float, np.floating)):
-        return "–" if not math.isfinite(float(v)) else f"{float(v):.3g}"
-    return str(v).replace("|", "/")
-
-
-def columns(rows: list[dict[str, Any]]) -> list[str]:
-    cols: list[str] = []
-    for r in rows:
-        for k in r:
-            if k not in cols:
-                cols.append(k)
-    return cols
 
 
 def evidence_line(f: Finding, m: MetricValue | None = None) -> str:
@@ -110,3 +90,45 @@ def in_sentence(label: str) -> str:
     for side in (", left", ", right"):
         label = label.removesuffix(side)
     return label[0].lower() + label[1:] if label[1:2].islower() else label
+
+
+#: Metric columns at most in the per-rep table people read (all of them stay in report.json and kinematics.csv).
+REP_TABLE_COLUMNS = 4
+
+
+def rep_table(
+    per_rep: list[dict[str, Any]], measured: set[str], order: list[str]
+) -> tuple[list[str], list[list[str]], list[str]]:
+    """The per-rep table for people: (header, rows, sign notes).
+
+    ``per_rep``: the report's rows (metric ids → stored values); ``measured``: ids of metrics measured on this
+    clip; ``order``: metric ids by priority (what the findings rest on, then the exercise's headline metrics).
+    At most :data:`REP_TABLE_COLUMNS` of them, each headed by its label and read with its unit; a sign
+    convention in words goes under the table once.
+    """
+    from ..metrics.registry import METRICS
+
+    if not per_rep:
+        return [], [], []
+    present = set().union(*(r.keys() for r in per_rep))
+    ids: list[str] = []
+    for i in order:
+        if i in present and i in measured and i in METRICS and i not in ids and len(ids) < REP_TABLE_COLUMNS:
+            ids.append(i)
+    time_key = "t_bottom" if "t_bottom" in present else ("t" if "t" in present else None)
+    header = ["Rep", *(["Bottom at"] if time_key else []), *(METRICS[i].label for i in ids)]
+    rows: list[list[str]] = []
+    for r in per_rep:
+        row = [str(r.get("rep", r.get("step", len(rows) + 1)))]
+        if time_key:
+            t = r.get(time_key)
+            row.append(f"{t:.1f} s" if isinstance(t, (int, float)) and math.isfinite(t) else "–")
+        row += [METRICS[i].format(r.get(i)) for i in ids]
+        rows.append(row)
+    notes: list[str] = []
+    for i in ids:
+        if METRICS[i].sign:
+            note = f"{METRICS[i].label.removesuffix(', left').removesuffix(', right')}: {METRICS[i].sign}."
+            if note not in notes:
+                notes.append(note)
+    return header, rows, notes

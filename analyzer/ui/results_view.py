@@ -76,9 +76,14 @@ def show_result(r: AppResult) -> None:
                 if c.drills:
                     st.caption("Drills: " + "; ".join(c.drills))
 
-    if r.per_rep:
+    header, table, signs = r.rep_table
+    if table:
         st.subheader("Per rep" if r.exercise != "running" else "Per stride")
-        st.dataframe(r.per_rep, hide_index=True, width="stretch")
+        st.dataframe([dict(zip(header, row, strict=True)) for row in table], hide_index=True, width="stretch")
+        for sign in signs:
+            st.caption(sign)
+        with st.expander("All measures of every rep"):
+            st.dataframe(r.per_rep, hide_index=True, width="stretch")
 
     if len(r.series) > 1:
         st.subheader("Key angles over time")
