@@ -223,4 +223,5 @@ def rep_table_of(report: Report) -> tuple[list[str], list[list[str]], list[str]]
         modules.insert(0, "squat_sagittal")
     rank = {m: k for k, m in enumerate(modules)}
     headline = sorted((i for i, s in METRICS.items() if s.headline), key=lambda i: rank.get(METRICS[i].module, 99))
-    return rep_table(report.per_rep, measured, [*flagged, *headline])
+    count = "Step" if report.context.exercise == "running" else "Rep"
+    return rep_table(report.per_rep, measured, [*flagged, *headline], count)

@@ -97,14 +97,14 @@ REP_TABLE_COLUMNS = 4
 
 
 def rep_table(
-    per_rep: list[dict[str, Any]], measured: set[str], order: list[str]
+    per_rep: list[dict[str, Any]], measured: set[str], order: list[str], count_label: str = "Rep"
 ) -> tuple[list[str], list[list[str]], list[str]]:
     """The per-rep table for people: (header, rows, sign notes).
 
     ``per_rep``: the report's rows (metric ids → stored values); ``measured``: ids of metrics measured on this
     clip; ``order``: metric ids by priority (what the findings rest on, then the exercise's headline metrics).
     At most :data:`REP_TABLE_COLUMNS` of them, each headed by its label and read with its unit; a sign
-    convention in words goes under the table once.
+    convention in words goes under the table once. ``count_label``: "Rep", or "Step" for running.
     """
     from ..metrics.registry import METRICS
 
@@ -116,7 +116,8 @@ def rep_table(
         if i in present and i in measured and i in METRICS and i not in ids and len(ids) < REP_TABLE_COLUMNS:
             ids.append(i)
     time_key = "t_bottom" if "t_bottom" in present else ("t" if "t" in present else None)
-    header = ["Rep", *(["Bottom at"] if time_key else []), *(METRICS[i].label for i in ids)]
+    at = "Bottom at" if time_key == "t_bottom" else "At"
+    header = [count_label, *([at] if time_key else []), *(METRICS[i].label for i in ids)]
     rows: list[list[str]] = []
     for r in per_rep:
         row = [str(r.get("rep", r.get("step", len(rows) + 1)))]
