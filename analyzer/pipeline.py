@@ -222,7 +222,6 @@ def _analyze_track(track: PoseTrack, opts: AnalyzeOptions, info: VideoInfo | Non
     if ctx.near_side and ctx.near_side != near:  # a single-leg lift: the standing leg is the one measured
         kin = with_near(kin, ctx.near_side)
     metrics = compute_metrics(clean, ctx, kin)
-    picture = (track.meta.get("camera_motion") or {}).get("picture")
     evaluation = with_symptoms(evaluate_detailed(metrics, ctx, rules=rules), opts.symptoms)
     if info is None:
         info = VideoInfo(
@@ -236,6 +235,7 @@ def _analyze_track(track: PoseTrack, opts: AnalyzeOptions, info: VideoInfo | Non
             0,
         )
     report = build_report(info=info, track=track, clean=clean, context=ctx, metrics=metrics, evaluation=evaluation)
+    picture = (track.meta.get("camera_motion") or {}).get("picture")  # inside any black bars
     return Analysis(
         info,
         track,

@@ -12,7 +12,7 @@ give it away:
 every other piece that is a different size (ratio beyond :data:`SIZE_RATIO`) or that was reached by a
 jump and left by one (or by the clip's end). A gradual change, such as a runner approaching the camera,
 is never a break, so it is never flagged. Thresholds are engineering choices, checked on the shared real
-clips (docs/REALCLIPS.md): they flag the 1.5 s in which ``rdl_front_01`` follows another gym member while
+clips (docs/REALCLIPS.md): they flag the 1.0 s in which ``rdl_front_01`` follows another gym member while
 the lifter is out of frame, and nothing on the clips where the tracker stays on the lifter.
 """
 

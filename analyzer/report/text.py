@@ -86,10 +86,13 @@ def _sentence(text: str) -> str:
 def in_sentence(label: str) -> str:
     """A metric label for a list inside a sentence: one name for both sides, lower case unless an acronym
     ("Knee-in angle, left" → "knee-in angle"; "FPPA change" stays)."""
-    label = label.strip()
-    for side in (", left", ", right"):
-        label = label.removesuffix(side)
+    label = one_name(label)
     return label[0].lower() + label[1:] if label[1:2].islower() else label
+
+
+def one_name(label: str) -> str:
+    """One name for a metric measured on both sides: "Knee-in angle, left" → "Knee-in angle"."""
+    return label.strip().removesuffix(", left").removesuffix(", right")
 
 
 #: Metric columns at most in the per-rep table people read (all of them stay in report.json and kinematics.csv).
@@ -129,7 +132,7 @@ def rep_table(
     notes: list[str] = []
     for i in ids:
         if METRICS[i].sign:
-            note = f"{METRICS[i].label.removesuffix(', left').removesuffix(', right')}: {METRICS[i].sign}."
+            note = f"{one_name(METRICS[i].label)}: {METRICS[i].sign}."
             if note not in notes:
                 notes.append(note)
     return header, rows, notes

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-Box = tuple[float, float, float, float]
+from .people_scan import Box, overlap
 
 #: Box overlap (IoU) that links a box to a person seen at the previous sampled moment.
 LINK_IOU = 0.3
@@ -237,19 +237,10 @@ def draw_people(frame_rgb: np.ndarray, found: PeopleFound, only: Person | None =
     return img
 
 
-def _iou(a: Box, b: Box) -> float:
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    A = (a[2] - a[0]) * (a[3] - a[1])
-    B = (b[2] - b[0]) * (b[3] - b[1])
-    return inter / (A + B - inter + 1e-9)
-
-
 def _likeness(a: Box, b: Box, tall: float = 0.0) -> float:
     """How surely two boxes a moment apart are one person (0..1): their IoU, or 1 for a body that folds or
     squats in place (a hinge turns a tall box into a wide one, a squat halves its height): centres within a
     fifth of the person's tallest box (``tall``, or the taller of the two) sideways and within it up or down."""
     h = max(a[3] - a[1], b[3] - b[1], tall)
     dx, dy = abs(a[0] + a[2] - b[0] - b[2]) / 2, abs(a[1] + a[3] - b[1] - b[3]) / 2
-    return 1.0 if dx < h / 5 and dy < h else _iou(a, b)
+    return 1.0 if dx < h / 5 and dy < h else overlap(a, b)[0]

@@ -93,12 +93,12 @@ class PeopleScan:
             for b, vis, fill in self._detect(rgb, region):
                 if vis < min_vis or fill < MIN_MASK_FILL or b[3] - b[1] < MIN_HEIGHT:
                     continue
-                if subject is not None and _overlap(b, subject)[1] > MAX_IN_SUBJECT:
+                if subject is not None and overlap(b, subject)[1] > MAX_IN_SUBJECT:
                     continue
                 found.append((b, vis))
         keep: list[Box] = []
         for b, _ in sorted(found, key=lambda x: -x[1]):
-            if all(max(_overlap(b, k)[0], _overlap(b, k)[2]) < NMS_OVERLAP for k in keep):
+            if all(max(overlap(b, k)[0], overlap(b, k)[2]) < NMS_OVERLAP for k in keep):
                 keep.append(b)
         return keep
 
@@ -169,7 +169,7 @@ def _tiles(w: int, h: int) -> list[tuple[int, int, int, int]]:
     return [(o, 0, o + s, s) if w > h else (0, o, s, o + s) for o in np.linspace(0, long - s, n).astype(int)]
 
 
-def _overlap(a: Box, b: Box) -> tuple[float, float, float]:
+def overlap(a: Box, b: Box) -> tuple[float, float, float]:
     """(IoU, intersection / area of a, intersection / the smaller area)."""
     ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
     iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
