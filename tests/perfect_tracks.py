@@ -1,7 +1,9 @@
 """Perfect landmarks of the synthetic figure: the renderer's skeleton projected by its camera into a PoseTrack.
 
 No video and no model: visibility from the camera side, depth from the camera. The post-pose stages
-(:func:`analyzer.pipeline.analyze_track`) run on it as on a user's clip.
+(:func:`analyzer.pipeline.analyze_track`) run on it as on a user's clip. ``masks=True`` adds the figure's exact
+silhouette from the renderer's depth buffer, at the pose model's stored mask size, so the back outline can be
+read as the pipeline reads it.
 """
 
 from __future__ import annotations
@@ -9,12 +11,32 @@ from __future__ import annotations
 import numpy as np
 
 from analyzer import landmarks as L
-from analyzer.synth.camera import make_camera
+from analyzer.synth.camera import Camera, make_camera
 from analyzer.synth.scenarios import ScenarioSpec, build_motion
 from analyzer.track.data import PoseTrack
+from analyzer.track.masks import MaskStore, small_mask_shape
 
 
-def perfect_track(spec: ScenarioSpec) -> PoseTrack:
+def exact_masks(spec: ScenarioSpec, motion, cam: Camera, max_side: int = 256) -> MaskStore:
+    """The figure's silhouette in every frame (renderer depth in front of the backdrop), ``max_side`` px at most."""
+    from analyzer.synth.raster import raster
+    from analyzer.synth.render import body_prims
+    from analyzer.synth.scene import Scene, background
+
+    h, w = small_mask_shape(spec.height, spec.width, max_side)
+    small = Camera(cam.position, cam.R, cam.f * w / spec.width, w, h, cam.azimuth)
+    scene = Scene()
+    bg, bg_depth = background(small, scene, np.random.default_rng(0))
+    rays = small.rays()
+    pr = body_prims(motion.skeleton)
+    bits = np.zeros((len(motion.t), (h * w + 7) // 8), np.uint8)
+    for i in range(len(motion.t)):
+        _, depth = raster(small, rays, pr.C[i], pr.Q[i], pr.R[i], pr.colour, pr.gloss, bg, bg_depth, scene)
+        bits[i] = np.packbits((depth < bg_depth - 1e-6).ravel())
+    return MaskStore((h, w), bits)
+
+
+def perfect_track(spec: ScenarioSpec, masks: bool = False) -> PoseTrack:
     motion = build_motion(spec)
     cam = make_camera(spec.view, spec.width, spec.height, subject_height=spec.body_height, cam_height=1.1)
     pts = motion.skeleton.points
@@ -45,4 +67,5 @@ def perfect_track(spec: ScenarioSpec) -> PoseTrack:
         height=spec.height,
         fps=spec.frame_rate,
         model="perfect",
+        masks=exact_masks(spec, motion, cam) if masks else None,
     )

@@ -96,13 +96,15 @@ def butter_lowpass_ref(x, fs, cutoff_hz=6.0, *, order=2):
     return y
 
 
-def onset_ref(x, base, lo, hi, floor, fs):
-    """Spec eq. 11 onset by scanning frame by frame."""
+def onset_ref(x, base, lo, hi, floor, fs, frac=0.0):
+    """Spec eq. 11 onset by scanning frame by frame (``frac``: share of the excursion in [lo, hi] also needed)."""
     b = x[base]
     b = b[np.isfinite(b)]
     if b.size < 2 or hi <= lo:
         return None
-    thr = max(3.0 * float(np.std(b)), floor)
+    seg = x[lo : hi + 1]
+    exc = float(np.nanmax(seg)) - float(np.mean(b)) if np.isfinite(seg).any() else 0.0
+    thr = max(3.0 * float(np.std(b)), floor, frac * exc)
     above = (x - float(np.mean(b))) > thr
     n = max(1, int(np.ceil(SUSTAIN_S * fs)))
     for i in range(lo, max(lo, hi - n + 2)):

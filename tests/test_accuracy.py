@@ -212,3 +212,36 @@ def test_running_metrics_on_samples(sample_eval):
     e = np.asarray(back["errors"]["pelvic_drop_step_2d"])
     assert e.size >= 7 and np.mean(np.abs(e)) <= 3.0, e
     assert "pelvic_drop" in back["tp"] and back["unmeasurable_findings"] == []
+
+
+def test_hinge_and_pelvis_section_scores_rounding_by_rank_and_back_first_on_hip_first_designs():
+    from analyzer.bench.hinge_pelvis import auc, hinge_pelvis, hinge_pelvis_markdown
+
+    assert auc([20.0, 30.0], [1.0, 2.0]) == 1.0 and auc([1.0], [20.0]) == 0.0 and auc([5.0], [5.0]) == 0.5
+    assert auc([], [1.0]) is None
+    side = dict(view_kind="side", tags=["rdl", "side", "x", "clean"], findings=[])
+    rs = [
+        dict(
+            side,
+            name="hip",
+            exercise="rdl",
+            knobs={"lumbar_lead_ms": -150.0, "lumbar_flex": 4.0},
+            rounding_pairs=[[3.0, 4.0], [6.0, 4.0]],
+            fp=["hinge_back_first"],
+            findings=[{"rule_id": "hinge_back_first"}],
+        ),
+        dict(
+            side,
+            name="back",
+            exercise="rdl",
+            knobs={"lumbar_lead_ms": 300.0, "lumbar_flex": 30.0},
+            rounding_pairs=[[25.0, 30.0], [5.0, 30.0]],
+            fp=[],
+        ),
+    ]
+    h = hinge_pelvis(rs, {"hinge_back_first": {"recall": 1.0, "precision": 0.5}})
+    assert h["rounding"]["reps"] == 4 and h["rounding"]["auc"] == pytest.approx(0.75)
+    assert h["hip_first_scenarios"] == 1 and h["hip_first_read_back_first"] == ["hip"]
+    assert h["recall"]["hinge_back_first"] == 1.0 and h["recall"]["lumbar_rounding"] is None
+    md = "\n".join(hinge_pelvis_markdown(h))
+    assert "## Hinge and pelvis" in md and "AUC 0.75" in md and "1 of 1 (hip)" in md

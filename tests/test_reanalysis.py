@@ -89,7 +89,7 @@ def test_cleaning_steps_equal_reference(analysis):
 def test_back_contour_equals_reference(analysis, direction):
     from analyzer.metrics.back_outline import contour_series
 
-    lcp, sig = contour_series(analysis.clean, direction)
+    lcp, sig, _, _ = contour_series(analysis.clean, direction)
     ref_lcp, ref_sig = contour_series_ref(analysis.clean, direction)
     assert np.isfinite(ref_lcp).sum() > len(lcp) / 2
     np.testing.assert_array_equal(np.isnan(lcp), np.isnan(ref_lcp))

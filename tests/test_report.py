@@ -118,7 +118,7 @@ def test_json_validates_against_schema_and_has_no_nan():
     text = rep.to_json()
     assert "NaN" not in text and "Infinity" not in text
     back = json.loads(text)
-    assert back["schema_version"] == SCHEMA_VERSION == "1.3"
+    assert back["schema_version"] == SCHEMA_VERSION == "1.4"
     fl = next(m for m in back["metrics"] if m["id"] == "fppa_left")
     assert fl["frames"][1] is None and fl["extra"]["bad"] is None and fl["extra"]["peak"] == 18.0
     ka = next(m for m in back["metrics"] if m["id"] == "kasr")
@@ -169,7 +169,8 @@ def test_markdown_has_safety_note_evidence_and_not_measurable():
             assert ev and ev in md
     left = next(f for f in rep.findings if f.rule_id == "valgus_fppa:fppa_left")
     ev = evidence_line(left, rep.metrics.get("fppa_left"))
-    assert "Knee-in angle (FPPA), left = 17.5 deg (±6 deg) vs red threshold >= 16 deg" in ev
+    assert "Knee-in angle, left: 18° ± 6° (red when at or above 16°; + = knee inside the hip–ankle line)" in ev
+    assert "confidence 60%" in ev and "fppa" not in ev  # words and units, not ids
     assert (
         "reps 1, 2, 3" in ev and "1.00 s, 3.00 s, 5.00 s" in ev
     )  # rep 2 time from the rep's bottom and "confidence 0.60" in ev
@@ -274,3 +275,15 @@ def test_what_the_clip_could_not_show_is_grouped_by_reason_with_how_to_film_it()
         (why, ["knee-in angle", "knee width as a share of hip width"]),
         ("Needs ≥1 s of quiet standing.", ["low-back posture (proxy)", "FPPA change"]),
     ]
+
+
+def test_summary_words_for_hidden_joints_do_not_contradict_full_detection():
+    from analyzer.report.text import gaps_phrase
+
+    assert gaps_phrase({"n_long_gaps": 18}, "side") == (
+        "joints out of sight for a while: 18 times (from the side the far arm and leg are often hidden)"
+    )
+    assert gaps_phrase({"n_long_gaps": 1}, "front") == "joints out of sight for a while: 1 time"
+    assert gaps_phrase({}, "side") == "no joint out of sight for long"
+    md = to_markdown(make_report())
+    assert "long gaps" not in md and "Person seen in" in md

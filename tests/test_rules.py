@@ -42,7 +42,8 @@ CROSSOVER_CUE = "Land with your heel slightly outside your midline, then roll sm
 PUBIC_CUE = "Imagine sliding your pubic bone up toward your ribs — not tucking your tailbone."
 SAFETY_FRAGMENT = "neurological symptoms (e.g., radiating numbness or weakness)"
 
-BRIEF_METRICS = """lcp_delta sacral_tangent_delta trunk_angle_bottom hip_trunk_angle_bottom hinge_lag_ms
+BRIEF_METRICS = """lcp_delta pelvic_tilt_delta back_rounding_delta trunk_angle_bottom hip_trunk_angle_bottom
+hinge_lag_ms
 hinge_early_ratio hinge_back_first_fraction fppa_left fppa_right fppa_delta_left fppa_delta_right nksd kasr
 mkd_left mkd_right
 knee_flexion_peak hip_flexion_peak shank_angle_bottom trunk_shank_diff_bottom depth_angle knee_travel heel_lift
@@ -136,10 +137,11 @@ def test_back_first_hinge_gives_the_hinge_cue_with_evidence():
     assert "hinge_hips_led" not in ids(fs)
 
 
-def test_trunk_fallback_says_trunk_tipped_not_spine_rounded():
-    f = next(f for f in evaluate(back_first_metrics("trunk"), ctx()) if f.rule_id == "hinge_back_first")
-    assert f.title.startswith("Trunk tipped forward") and "rounded" not in f.title
-    assert f.proxy is False
+def test_the_hinge_rule_has_one_wording_the_back_outline():
+    """No trunk-angle stand-in: the title always speaks of the lower back, because only the outline is used."""
+    f = next(f for f in evaluate(back_first_metrics(), ctx()) if f.rule_id == "hinge_back_first")
+    assert f.title.startswith("Lower back rounded before the hips") and f.proxy is True
+    assert "trunk" not in f.title.lower()
 
 
 def test_hip_first_hinge_is_a_positive_finding_and_no_fault():
@@ -212,7 +214,7 @@ def test_one_rep_is_enough_to_coach_and_the_finding_says_so():
 
 
 def test_all_clears_and_running_keep_their_minimum():
-    ms = mset(mv("hinge_lag_ms", 80.0, [80.0], unit="ms", extra={"n_reps": 1}))
+    ms = mset(mv("hinge_back_first_fraction", 0.0, [0.0], unit="fraction", extra={"n_reps": 1, "flagged_reps": []}))
     ev = evaluate_detailed(ms, ctx(n_reps=1))
     assert "hinge_hips_led" not in ids(ev.findings)
     assert any(s.rule_id == "hinge_hips_led" and s.reason == "min_reps" for s in ev.skipped)
@@ -298,33 +300,32 @@ def test_knees_tracked_positive_needs_both_sides_every_rep():
 def test_arched_proxy_gives_pelvic_control_drills_and_needs_noise_floor():
     ms = mset(
         mv(
-            "lcp_delta",
-            -0.05,
-            [-0.05, -0.04, -0.06],
-            unit="ratio",
+            "back_rounding_delta",
+            -14.0,
+            [-14.0, -12.0, -16.0],
             proxy=True,
             relative_to_baseline=True,
-            extra={"noise_floor": 0.02},
+            extra={"noise_floor": 10.0},
         )
     )
     f = next(f for f in evaluate(ms, ctx(exercise="rdl")) if f.rule_id == "back_arched_proxy")
-    assert f.category == "pelvis" and f.proxy and f.threshold == pytest.approx(-0.02)
+    assert f.category == "pelvis" and f.proxy and f.threshold == pytest.approx(-10.0)
     assert PUBIC_CUE in f.cue and "Ribs down, gentle brace" in f.cue
     names = [d.name for d in f.drills]
     assert "Supine pelvic clock" in names and "Standing posterior tilt with wall contact" in names
     assert "back_rounding_proxy" not in ids(evaluate(ms, ctx(exercise="rdl")))
     # within the noise floor: neutral, no finding
-    ms2 = mset(mv("lcp_delta", -0.01, [-0.01] * 3, unit="ratio", proxy=True, extra={"noise_floor": 0.02}))
-    assert not [f for f in evaluate(ms2, ctx()) if f.metric == "lcp_delta"]
+    ms2 = mset(mv("back_rounding_delta", -6.0, [-6.0] * 3, proxy=True, extra={"noise_floor": 10.0}))
+    assert not [f for f in evaluate(ms2, ctx()) if f.metric == "back_rounding_delta"]
     # no noise floor: silent, with a reason
-    ms3 = mset(mv("lcp_delta", -0.2, [-0.2] * 3, unit="ratio", proxy=True))
+    ms3 = mset(mv("back_rounding_delta", -20.0, [-20.0] * 3, proxy=True))
     ev = evaluate_detailed(ms3, ctx())
-    assert not [f for f in ev.findings if f.metric == "lcp_delta"]
+    assert not [f for f in ev.findings if f.metric == "back_rounding_delta"]
     assert any(s.reason == "no_noise_floor" for s in ev.skipped)
 
 
 def test_rounding_proxy_gives_hinge_cue():
-    ms = mset(mv("lcp_delta", 0.06, [0.05, 0.07, 0.06], unit="ratio", proxy=True, extra={"noise_floor": 0.02}))
+    ms = mset(mv("back_rounding_delta", 18.0, [15.0, 21.0, 18.0], proxy=True, extra={"noise_floor": 10.0}))
     f = next(f for f in evaluate(ms, ctx(exercise="deadlift")) if f.rule_id == "back_rounding_proxy")
     assert f.cue == HINGE_CUE and f.proxy
 

@@ -24,13 +24,7 @@ SAMPLES = Path(__file__).resolve().parent.parent / "sample_videos"
 CLIPS = sorted(p.stem for p in SAMPLES.glob("*.mp4") if p.with_suffix(".json").is_file())
 
 #: (clip, truth name) pairs the analyzer is known to miss, with the reason; strict, so a fix shows up.
-KNOWN_MISSES = {
-    (
-        "hinge_lumbar_first_side",
-        "lumbar_rounding",
-    ): "the back-contour proxy (lcp_delta) barely responds to 30° of true lumbar flexion on the synthetic figure "
-    "(its ΔLCP stays near the standing noise floor); see docs/ACCURACY.md",
-}
+KNOWN_MISSES: dict[tuple[str, str], str] = {}  # empty since the back-rounding proxy (trunk minus pelvis angle)
 
 
 def _truth(name: str) -> dict:

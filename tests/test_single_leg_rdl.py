@@ -7,7 +7,6 @@ exercise and view detected automatically, as a user's clip would.
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from perfect_tracks import perfect_track
 
@@ -41,7 +40,8 @@ BACK_FIRST = dict(lumbar_lead_ms=300.0, lumbar_flex=30.0, thoracic_flex=6.0)
 
 
 def _side(view: str, knobs: dict):
-    a = analyze_track(perfect_track(ScenarioSpec("sl", "single_leg_rdl", view, knobs, seed=6)), AnalyzeOptions())
+    spec = ScenarioSpec("sl", "single_leg_rdl", view, knobs, seed=6)
+    a = analyze_track(perfect_track(spec, masks=True), AnalyzeOptions())  # with the back's outline
     assert a.context.exercise == "single_leg_rdl" and a.context.view == "side"
     assert a.metrics.get("stance_pelvic_drop").status == "not_measurable"  # side-to-side needs the front
     return a
@@ -52,18 +52,12 @@ def test_side_view_reads_the_standing_leg_and_times_the_hinge(view):
     hip, back = _side(view, HIP_FIRST), _side(view, BACK_FIRST)
     for a in (hip, back):  # the standing (left) leg, near or far, is the one measured
         assert a.context.near_side == "left" and len([r for r in a.context.reps if r.valid]) == 3
-    assert "hinge_back_first" in _rule_ids(back)
-    lag_hip, lag_back = (float(np.mean(a.metrics.get("hinge_lag_ms").per_rep)) for a in (hip, back))
-    assert lag_back < lag_hip - 150  # the designs differ by 450 ms; the measure must keep their order
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="hip onset from posterior hip travel lags the trunk (issue: the hinge "
-    "and the pelvis, truly measured); a hip-first single-leg RDL reads back-first",
-)
-def test_hip_first_single_leg_rdl_is_not_called_back_first():
-    assert "hinge_back_first" not in _rule_ids(_side("side_left", HIP_FIRST))
+    assert "hinge_back_first" in _rule_ids(back) and "hinge_back_first" not in _rule_ids(hip)
+    lag_back = [v for v in back.metrics.get("hinge_lag_ms").per_rep if v is not None]
+    assert lag_back and max(lag_back) <= -100  # the back leads by 300 ms
+    # the hip-first back stays within its noise (not timed) or rounds after the pelvis has moved
+    assert all(v is None or v > -100 for v in hip.metrics.get("hinge_lag_ms").per_rep)
+    assert "hinge_hips_led" in {f.rule_id for f in hip.findings if f.severity == "positive"}
 
 
 def test_single_leg_rdl_is_offered_everywhere_an_exercise_is_chosen():

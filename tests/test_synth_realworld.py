@@ -137,9 +137,9 @@ def test_slowed_running_doubles_clip_time_and_halves_clip_cadence():
 
 def test_matrix_appends_the_real_world_scenarios_and_keeps_the_old_ones():
     m = scenario_matrix()
-    assert len(m) == 57
+    assert len(m) == 65
     assert m[48].name == "single_leg_rdl_back_drop_high_cam" and m[48].seed == 1048
-    new = {s.name: s for s in m[49:]}
+    new = {s.name: s for s in m[49:57]}
     assert {s.tags[2] for s in new.values()} == {
         "floor_start",
         "touch_and_go",
@@ -153,6 +153,10 @@ def test_matrix_appends_the_real_world_scenarios_and_keeps_the_old_ones():
     old = m[0].as_dict()
     assert "bystander" not in old and "camera_path" not in old  # older specs keep their dict (and truth)
     assert "floor_start" not in build_motion(m[0]).params
+    # then the hinge-and-pelvis designs: lumbar flexion 0–30°, leads 0–300 ms, 20° of extra pelvic tilt, a tuck
+    hp = [(s.knobs.get("lumbar_flex"), s.knobs.get("lumbar_lead_ms"), s.knobs.get("apt_offset")) for s in m[57:]]
+    assert {lf for lf, _, _ in hp} >= {0.0, 10.0, 20.0, 30.0} and {ld for _, ld, _ in hp} >= {0.0, 150.0, 300.0}
+    assert (4.0, -150.0, 20.0) in hp and m[-1].tags[2] == "pelvis_tuck"
 
 
 # ------------------------------------------------------------------------------------------------ pipeline

@@ -5,8 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from ..kinematics import LABELS as SERIES_LABELS
+from ..metrics.registry import METRICS
 
 SEVERITY_COLOURS = {"red": "#c0392b", "amber": "#e67e22", "info": "#2980b9", "positive": "#27ae60"}
+
+
+def series_label(c: str) -> str:
+    """A chart series in words: the kinematics label, or the metric's label with its sign convention."""
+    if c in SERIES_LABELS:
+        return SERIES_LABELS[c]
+    m = METRICS.get(c)
+    return f"{m.label} ({m.sign})" if m is not None and m.series == c else c.replace("_", " ")
 
 
 def long_rows(series: dict[str, list], columns: list[str] | None = None) -> list[dict[str, Any]]:
@@ -15,7 +24,7 @@ def long_rows(series: dict[str, list], columns: list[str] | None = None) -> list
     cols = columns or [c for c in series if c != "t"]
     rows = []
     for c in cols:
-        label = SERIES_LABELS.get(c, c.replace("_", " "))
+        label = series_label(c)
         for ti, v in zip(t, series.get(c, [])):
             if v is not None:
                 rows.append({"t": ti, "series": c, "label": label, "deg": v})
@@ -38,7 +47,7 @@ def angle_charts(
         {"start": r["t_start"], "end": r["t_end"], "bottom": r["t_bottom"], "rep": f"rep {r['rep']}"} for r in reps
     ]
     for c in cols:
-        label = SERIES_LABELS.get(c, c.replace("_", " "))
+        label = series_label(c)
         data = alt.Data(values=long_rows(series, [c]))
         line = (
             alt.Chart(data)

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..metrics.registry import chart_series, headline_ids
+from ..metrics.registry import METRICS, chart_series, headline_ids
 from ..report.model import unchecked_message
 from ..report.render import rep_table_of, subject_caption
 
@@ -34,6 +34,9 @@ CHART_SERIES = {
     ),
     "frontal": ("knee_flexion_left", "knee_flexion_right", "hip_flexion_left", "hip_flexion_right"),
 }
+#: Metric series charted beside the angles when the clip has them: those the metric modules compute per frame
+#: (their registry ``series`` is their own id), such as the pelvic-tilt change.
+POSTURE_SERIES = tuple(m.id for m in METRICS.values() if m.series == m.id)
 
 
 @dataclass
@@ -218,7 +221,8 @@ def build_result(
         for c in cards:
             c.thumbnail = thumbs.get(c.frame) if c.frame is not None else None
     t = np.asarray(track.t, dtype=float)
-    series = series_for_chart(analysis.kinematics, t, ctx.view)
+    posture = {k: metrics.series[k] for k in POSTURE_SERIES if k in metrics.series}
+    series = series_for_chart(analysis.kinematics, t, ctx.view, extra=posture)
     thresholds = rule_thresholds(ctx.view, ctx.exercise, set(series) - {"t"}, rules_path)
     headline = []
     for mid in headline_ids():

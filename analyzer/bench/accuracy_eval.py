@@ -158,6 +158,22 @@ def evaluate(analysis, truth) -> dict:
                 j = int(np.argmin([abs(tr["bottom"] - r.t_bottom) for tr in tr_reps]))
                 if abs(tr_reps[j]["bottom"] - r.t_bottom) < 1.0:
                     add("hinge_lag_ms", [v], [tr_reps[j]["hinge_lag_ms"]])
+    # --- pelvic tilt and back rounding (side-view lifts): changes from the same standing frames ----------------
+    if kind == "side" and ex != "running" and ctx.baseline:
+        base = slice(*ctx.baseline)
+        for mid, key, out_key in (
+            ("pelvic_tilt_delta", "pelvic_tilt", None),
+            ("back_rounding_delta", "lumbar_flexion", "rounding_pairs"),
+        ):
+            m = ok(mid)
+            pairs = (
+                [(f, v) for f, v in zip(m.frames, m.per_rep) if f is not None and v is not None and f < n] if m else []
+            )
+            true = a3[key][[f for f, _ in pairs]] - float(np.median(a3[key][base])) if pairs else []
+            if out_key:  # the rounding proxy is scored by rank (AUC, Spearman) against the true flexion change
+                out[out_key] = [[float(v), float(t)] for (_, v), t in zip(pairs, true)]
+            else:
+                add(mid, [v for _, v in pairs], true)
     # --- rep count (lifts) ---------------------------------------------------------------------------------
     if ex != "running":
         m = ms.get("rep_count")

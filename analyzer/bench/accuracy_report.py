@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .accuracy_eval import HINGES
+from .hinge_pelvis import hinge_pelvis, hinge_pelvis_markdown
 
 # ----------------------------------------------------------------------------------------------- aggregate
 METRIC_ROWS = (
@@ -24,6 +24,7 @@ METRIC_ROWS = (
     ("fppa_3d", "FPPA per knee per rep, at the metric's read frame, vs 3D frontal-plane truth", "deg", "front/back"),
     ("fppa_vs_design", "FPPA clip mean vs the designed valgus (3D, at 60° knee flexion)", "deg", "front/back"),
     ("hinge_lag_ms", "Hinge lag per rep vs designed lumbar − hip onset", "ms", "side"),
+    ("pelvic_tilt_delta", "Pelvic-tilt change from standing per rep (side lifts) vs 3D truth", "deg", "side"),
     ("rep_count", "Rep count (lifts), measured − true", "reps", "all"),
     ("cadence_spm_side", "Cadence, side view", "spm", "side"),
     ("cadence_spm_frontal", "Cadence, front/back view", "spm", "front/back"),
@@ -112,27 +113,12 @@ def aggregate(results: list[dict]) -> dict:
         "side_scenarios": len(side_ok),
         "scenarios": len(ok),
     }
-    hinge = [r for r in ok if r.get("exercise") in HINGES and r.get("view_kind") == "side"]
-    hinge_info = {
-        "scenarios": len(hinge),
-        "methods": {m: sum(r.get("hinge_method") == m for r in hinge) for m in ("contour", "trunk", None)},
-        "lcp_delta": [
-            {
-                "name": r["name"],
-                "lcp_delta": r.get("lcp_delta"),
-                "noise_floor": r.get("lcp_noise_floor"),
-                "status": r.get("lcp_status"),
-                "lumbar_flex_true": (r.get("knobs") or {}).get("lumbar_flex"),
-            }
-            for r in hinge
-        ],
-    }
     return {
         "metrics": metrics,
         "detection": det,
         "findings": findings,
         "context": ctx,
-        "hinge": hinge_info,
+        "hinge": hinge_pelvis(ok, per_name),
         "n_scenarios": len(results),
         "n_crashed": len(results) - len(ok),
     }
@@ -260,26 +246,7 @@ def render_markdown(summary: dict, results: list[dict], meta: dict) -> str:
                 f"| {nm} | {v['tp']} | {v['fn']} | {v['fp']} | {v['tn']} | {_f(v['precision'], 2)} | "
                 f"{_f(v['recall'], 2)} |"
             )
-    h = summary["hinge"]
-    if h["scenarios"]:
-        L.append("\n## Hinge timing and the back-contour proxy\n")
-        L.append(
-            f"Side-view hinge scenarios: {h['scenarios']}. Method that produced the lag: "
-            + ", ".join(f"{k or 'none'} {v}" for k, v in h["methods"].items())
-            + ". "
-        )
-        L.append(
-            "`lcp_delta` (ΔLCP at the bottom, + = more rounded than standing) against its noise floor and the "
-            "true lumbar flexion knob:\n"
-        )
-        L.append("| Scenario | true lumbar flexion (deg) | ΔLCP | noise floor | status |")
-        L.append("|---|---|---|---|---|")
-        for r in h["lcp_delta"]:
-            L.append(
-                f"| {r['name']} | {_f(r['lumbar_flex_true'], 0)} | {_f(r['lcp_delta'], 3)} | "
-                f"{_f(r['noise_floor'], 3)} | "
-                f"{r['status']} |"
-            )
+    L.extend(hinge_pelvis_markdown(summary["hinge"]))
     L.append("\n## Per scenario\n")
     L.append(
         "| Scenario | Detection | View (detected) | Exercise (detected) | Reps | Must report | Reported (mapped) | "

@@ -44,6 +44,10 @@ def compute_metrics(clean, ctx: Context, kin: dict[str, np.ndarray] | None = Non
             if m.relative_to_baseline and m.value is not None:
                 m.confidence *= LOCKOUT_BASELINE_CONFIDENCE
                 m.extra = {**(m.extra or {}), "baseline": "lockout"}
+    for i, m in list(ms.values.items()):  # numbers the synthetic check found untrustworthy for this exercise
+        why = dict(METRICS[i].untrusted).get(ctx.exercise or "") if i in METRICS else None
+        if why and m.value is not None:
+            ms.values[i] = common.insufficient(i, why)
     if ctx.footage:
         for i, m in list(ms.values.items()):
             reason = withheld_by(ctx.footage, METRICS[i].needs) if i in METRICS else None

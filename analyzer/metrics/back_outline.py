@@ -7,6 +7,11 @@ A cubic is fitted to the contour in chord coordinates: LCP = signed max contour�
 length (+ = bulging backward = rounded, − = curving inward = arched); sacral tangent σ = angle of the
 fitted curve just above the apex from the upward vertical, + = top tilted forward (image frame, so it
 includes whole-pelvis rotation). Both are proxies, reported only as changes from standing.
+
+The pelvis angle is the direction of the outline over the sacrum (:data:`SACRUM_U` above the apex): a
+straight total-least-squares line, from the upward vertical, + = top tipped forward (anterior). It moves
+with the pelvis and not with the lumbar curve above it, so its change from standing is the pelvic-tilt
+proxy, and the upper back's change minus it is the back-rounding proxy (:mod:`.posture`).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from ..context import reps as S
+from .sacrum import SACRUM_APEX_U, UPPER_BACK_STATIONS, UPPER_BACK_U, line_angles, sacral_angles
 
 TL_U = 0.45
 
@@ -211,8 +217,9 @@ def _cubic_fit(s: np.ndarray, y: np.ndarray, w: np.ndarray, x: np.ndarray) -> tu
 
 def back_contours(
     store, frames, scale_xy: tuple[float, float], mh: np.ndarray, ms: np.ndarray, direction: int, n_stations: int = 64
-) -> tuple[np.ndarray, np.ndarray]:
-    """(LCP (F,), σ (F,) deg) of :func:`back_contour` for many frames at once; NaN where not found.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(LCP (F,), σ (F,) deg, pelvis angle (F,) deg, upper-back angle (F,) deg) of :func:`back_contour` (and
+    :mod:`.sacrum`) for many frames at once; NaN where not found.
 
     ``store`` is a :class:`~analyzer.track.masks.MaskStore`, ``frames`` (F,) frame indices (each with a mask),
     ``mh``/``ms`` (F, 2) px. Same ray casting as :func:`back_contour` (identical contour points); the
@@ -220,14 +227,15 @@ def back_contours(
     """
     frames = np.asarray(frames, dtype=np.int64)
     F = frames.size
-    lcp, sig = np.full(F, np.nan), np.full(F, np.nan)
+    lcp, sig, pel, upb = (np.full(F, np.nan) for _ in range(4))
     if F == 0 or direction not in (1, -1):
-        return lcp, sig
+        return lcp, sig, pel, upb
     mh, ms = np.asarray(mh, np.float64), np.asarray(ms, np.float64)
     a = ms - mh
     Lt = np.hypot(a[:, 0], a[:, 1])
     ok = np.isfinite(mh).all(axis=1) & np.isfinite(ms).all(axis=1) & (Lt >= 5)
     u = np.linspace(APEX_U[0], TL_U, n_stations)
+    u2 = np.linspace(*UPPER_BACK_U, UPPER_BACK_STATIONS)
     step = 0.5 / min(scale_xy)
     blocks = [b0 + np.flatnonzero(ok[b0 : b0 + _BLOCK]) for b0 in range(0, F, _BLOCK)]
     blocks = [b for b in blocks if b.size]
@@ -243,11 +251,15 @@ def back_contours(
             n = direction * np.stack([e[:, 1], -e[:, 0]], axis=1)  # posterior normal
             A = m0[:, None, :] + (u[None, :, None] * L_[:, None, None]) * e[:, None, :]  # (F, S, 2) station points
             d = _ray_depths(masks, stride, store.shape, scale_xy, A, n, L_, step)
-            lcp[idx], sig[idx], fragile = _contour_fit(d, A, n, u, direction)
+            lcp[idx], sig[idx], pel[idx], fragile = _contour_fit(d, A, n, u, direction)
+            A2 = m0[:, None, :] + (u2[None, :, None] * L_[:, None, None]) * e[:, None, :]
+            d2 = _ray_depths(masks, stride, store.shape, scale_xy, A2, n, L_, step)
+            w2 = np.isfinite(d2)
+            upb[idx] = line_angles(A2 + np.where(w2, d2, 0.0)[..., None] * n[:, None, :], w2, e, direction, 6)
             for k in np.flatnonzero(fragile):  # near-ties the batch fit could decide differently: the scalar path
                 mask = masks[stride * (k * (h + 2) + 2) :][: h * stride].reshape(h, stride)[:, :w]
                 lcp[idx[k]], sig[idx[k]], _ = back_contour(mask, scale_xy, m0[k], ms[idx[k]], direction, n_stations)
-    return lcp, sig
+    return lcp, sig, pel, upb
 
 
 #: Relative margin under which a sign test or an argmax of :func:`back_contour` counts as a near-tie.
@@ -260,13 +272,14 @@ _COND = 1e3
 
 def _contour_fit(
     d: np.ndarray, A: np.ndarray, n: np.ndarray, u: np.ndarray, direction: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(LCP, σ deg, fragile) per frame from ray depths ``d`` (F, S) px at station points ``A`` (F, S, 2):
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(LCP, σ deg, pelvis angle deg (:func:`~.sacrum.sacral_angles`), fragile) per frame from ray depths
+    ``d`` (F, S) px at station points ``A`` (F, S, 2):
     the apex/chord/cubic steps of :func:`back_contour`, vectorised over frames (the fitted curve is
     handled in chord coordinates). ``fragile`` marks frames whose result hangs on a near-tie (a sign
     test or argmax within rounding) or an ill-conditioned fit."""
     F, S = d.shape
-    lcp, sigma, fragile = np.full(F, np.nan), np.full(F, np.nan), np.zeros(F, bool)
+    lcp, sigma, pelvis, fragile = np.full(F, np.nan), np.full(F, np.nan), np.full(F, np.nan), np.zeros(F, bool)
     fin = np.isfinite(d)
     low = fin & (u <= APEX_U[1])[None, :]
     ia = np.argmax(np.where(low, d, -np.inf), axis=1)  # buttock apex: deepest low station
@@ -281,6 +294,9 @@ def _contour_fit(
     keep = cl >= 3
     g, P, c0, chord, cl, seg = g[keep], P[keep], c0[keep], chord[keep], cl[keep], seg[g[keep]]
     rows, ng = np.arange(g.size), n[g]
+    e = direction * np.stack([-ng[:, 1], ng[:, 0]], axis=1)  # unit trunk axis (n is its posterior normal)
+    iap = np.argmax(np.where(fin[g] & (u <= SACRUM_APEX_U)[None, :], d[g], -np.inf), axis=1)
+    pelvis[g] = sacral_angles(P, fin[g], u, u[iap], e, direction)
     ch = chord / cl[:, None]
     nrm = np.stack([-ch[:, 1], ch[:, 0]], axis=1)
     dn = (nrm * ng).sum(1)
@@ -311,24 +327,25 @@ def _contour_fit(
     fragile[g] = (
         (np.abs(dn) < _TIE) | ~(np.abs(fdn) >= _TIE) | (cond > _COND) | ~(np.abs(dk) - other > _TIE * np.abs(dk))
     )
-    return lcp, sigma, fragile
+    return lcp, sigma, pelvis, fragile
 
 
-def contour_series(clean, direction: int, frames=None) -> tuple[np.ndarray, np.ndarray]:
-    """(LCP (T,), σ (T,) deg) for every frame with a mask, or only for those among ``frames``; NaN elsewhere."""
+def contour_series(clean, direction: int, frames=None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(LCP (T,), σ (T,) deg, pelvis angle (T,) deg, upper-back angle (T,) deg) for every frame with a mask, or
+    only for those among ``frames``; NaN elsewhere."""
     T = len(clean.t)
-    lcp, sig = np.full(T, np.nan), np.full(T, np.nan)
+    lcp, sig, pel, upb = (np.full(T, np.nan) for _ in range(4))
     ms = clean.masks
     if ms is None or direction not in (1, -1):
-        return lcp, sig
+        return lcp, sig, pel, upb
     idx = np.arange(T) if frames is None else np.unique(np.asarray(frames, dtype=np.int64))
     idx = idx[(idx >= 0) & (idx < min(T, len(ms.valid)))]
     idx = idx[ms.valid[idx]]
     mh_, mw_ = ms.shape
     scale = (mw_ / clean.width, mh_ / clean.height)
     MH, MS = S.mid_hip(clean.xy[idx]), S.mid_shoulder(clean.xy[idx])
-    lcp[idx], sig[idx] = back_contours(ms, idx, scale, MH, MS, direction)
-    return lcp, sig
+    lcp[idx], sig[idx], pel[idx], upb[idx] = back_contours(ms, idx, scale, MH, MS, direction)
+    return lcp, sig, pel, upb
 
 
 def _contour_found(clean, direction: int, lcp: np.ndarray, done: np.ndarray, k: int = 3) -> bool:

@@ -22,7 +22,7 @@ from ..rules.model import Evaluation, Skip
 from ..types import Context, Finding, MetricSet, clean_json
 from .text import evidence_line, in_sentence, top_findings
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "report.schema.json"
@@ -193,8 +193,8 @@ def _notes(ctx: Context, metrics: MetricSet, findings: list[Finding], skipped: l
     notes += _gate_notes(ctx, skipped)
     if any(m.proxy and m.status == "ok" for m in metrics.values.values()) or any(f.proxy for f in findings):
         notes.append(
-            "Pelvis/low-back posture is a proxy from the body outline, relative to your own standing; "
-            "it is not a pelvic-tilt angle and clothing can bias it."
+            "Pelvic tilt and back rounding are read from the outline of your back as changes from your own "
+            "standing: proxies that loose clothing can bias, never a verdict that you have a tilted pelvis."
         )
     if ctx.exercise == "running":
         wv = lib.note("weekly_volume")

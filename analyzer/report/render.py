@@ -6,7 +6,7 @@ import html
 
 from ..rules.model import CATEGORIES
 from .model import Report
-from .text import could_not_show, evidence_line, pct, rep_table
+from .text import could_not_show, evidence_line, gaps_phrase, pct, rep_table
 
 
 def to_markdown(self: Report) -> str:
@@ -28,8 +28,8 @@ def to_markdown(self: Report) -> str:
     q = self.quality
     if q:
         L.append(
-            f"- Person detected in {pct(q.get('detection_rate'))} of {q.get('n_frames', '?')} frames; "
-            f"long gaps: {q.get('n_long_gaps', 0)}; left/right swaps fixed in {q.get('swap_frames', 0)} frames; "
+            f"- Person seen in {pct(q.get('detection_rate'))} of {q.get('n_frames', '?')} frames; "
+            f"{gaps_phrase(q, self.context.view)}; left/right mix-ups fixed in {q.get('swap_frames', 0)} frames; "
             f"most people in one frame: {q.get('n_people_max', '?')}"
         )
     c = s["finding_counts"]
@@ -101,7 +101,7 @@ def to_markdown(self: Report) -> str:
         L.append("")
     L.append("## Safety note")
     L.append("")
-    L.append(self.safety_note)
+    L.append(f"From the guide these cues come from: “{self.safety_note}”" if self.safety_note else "")
     L.append("")
     L.append(f"*{self.disclaimer}*")
     L.append("")
@@ -135,8 +135,8 @@ def to_html(self: Report) -> str:
     if self.quality:
         q = self.quality
         P.append(
-            f"<li>Person detected in {e(pct(q.get('detection_rate')))} of {e(str(q.get('n_frames', '?')))} frames; "
-            f"long gaps: {e(str(q.get('n_long_gaps', 0)))}</li>"
+            f"<li>Person seen in {e(pct(q.get('detection_rate')))} of {e(str(q.get('n_frames', '?')))} frames; "
+            f"{e(gaps_phrase(q, self.context.view))}</li>"
         )
     for issue in self.context.setup_issues:
         P.append(f"<li>Filming: {e(issue.message)}</li>")
@@ -185,7 +185,7 @@ def to_html(self: Report) -> str:
         P.append("</ul>")
     if self.notes:
         P.append("<h2>Notes</h2><ul>" + "".join(f"<li>{e(n)}</li>" for n in self.notes) + "</ul>")
-    P.append(f'<h2>Safety note</h2><p class="note">{e(self.safety_note)}</p>')
+    P.append(f'<h2>Safety note</h2><p class="note">From the guide these cues come from: “{e(self.safety_note)}”</p>')
     P.append(f"<p><em>{e(self.disclaimer)}</em></p></body></html>")
     return "\n".join(P)
 
@@ -224,4 +224,6 @@ def rep_table_of(report: Report) -> tuple[list[str], list[list[str]], list[str]]
     rank = {m: k for k, m in enumerate(modules)}
     headline = sorted((i for i, s in METRICS.items() if s.headline), key=lambda i: rank.get(METRICS[i].module, 99))
     count = "Step" if report.context.exercise == "running" else "Rep"
-    return rep_table(report.per_rep, measured, [*flagged, *headline], count)
+    share = {i for i, s in METRICS.items() if s.unit == "fraction"}  # a clip's share of reps: per rep only a flag
+    cols = [i for i in dict.fromkeys([*flagged, *headline]) if i not in share]
+    return rep_table(report.per_rep, measured, cols, count)

@@ -14,32 +14,80 @@ def pct(x: Any) -> str:
     return f"{float(x):.0%}" if isinstance(x, (int, float)) and math.isfinite(float(x)) else "?"
 
 
+#: Comparators in words, for evidence lines.
+_COMPARE = {
+    ">": "above",
+    ">=": "at or above",
+    "<": "below",
+    "<=": "at or below",
+    "==": "at",
+    "|x| >": "beyond ±",
+    "|x| >=": "at or beyond ±",
+    "|x| <": "within ±",
+    "|x| <=": "within ±",
+    "abs>": "beyond ±",
+    "abs>=": "at or beyond ±",
+    "abs<": "within ±",
+    "abs<=": "within ±",
+}
+#: Severities in words, for evidence lines ("red when above 16°").
+_SEVERITY = {"red": "red", "amber": "amber", "info": "noted", "positive": "good"}
+
+
 def evidence_line(f: Finding, m: MetricValue | None = None) -> str:
-    """Metric label, value (± display band) vs the threshold, reps and times, confidence; '' without a metric."""
+    """What a finding rests on, in the registry's words: the measure with its unit (± its band when the band is
+    narrower than the value), the threshold, the sign convention, the reps with their times and frames, and the
+    confidence; '' without a metric. E.g. "Knee-in angle, left: 18° ± 6° (red when at or above 16°; + = knee
+    inside the hip–ankle line); reps 1, 2, 3 (at 1.00 s, …); frames 30, …; confidence 60%"."""
+    from ..metrics.registry import METRICS
+
     if f.metric is None or f.value is None:
         if f.category in ("nerves", "load") and f.rule_id.startswith("symptom_"):
             return "From your answers to the symptom check (not from the video)."
         return ""
-    label = m.label if m is not None else f.metric
-    unit = f" {f.unit}" if f.unit else ""
-    band = f" (±{m.band:g}{unit})" if m is not None and m.band else ""
-    s = f"{label} = {f.value:.3g}{unit}{band}"
+    spec = METRICS.get(f.metric)
+
+    def num(v: float) -> str:
+        return spec.format(v) if spec is not None else f"{v:.3g} {f.unit}".rstrip()
+
+    label = spec.label if spec is not None else (m.label if m is not None else f.metric)
+    s = f"{label}: {num(f.value)}"
+    if spec is not None and spec.band and abs(f.value * spec.scale) > spec.band * spec.scale:
+        s += f" ± {num(spec.band)}"
+    said = []
     if f.threshold is not None and f.comparator:
-        s += f" vs {f.severity} threshold {f.comparator} {f.threshold:.3g}{unit}"
+        word = _COMPARE.get(f.comparator, f.comparator)
+        said.append(
+            f"{_SEVERITY.get(f.severity, f.severity)} when {word}{'' if word.endswith('±') else ' '}"
+            f"{num(abs(f.threshold) if word.endswith('±') else f.threshold)}"
+        )
+    if spec is not None and spec.sign:
+        said.append(spec.sign)
+    if said:
+        s += f" ({'; '.join(said)})"
     if m is not None and m.relative_to_baseline:
-        s += " (change from your standing)"
+        s += ", a change from your standing" + (" read as a proxy" if f.proxy else "")
+    elif f.proxy:
+        s += ", a proxy"
     if f.reps:
         s += f"; rep{'s' if len(f.reps) > 1 else ''} {', '.join(map(str, f.reps))}"
     if f.times:
         s += f" (at {', '.join(f'{t:.2f} s' for t in f.times[:6])}{', …' if len(f.times) > 6 else ''})"
     if f.frames:
-        s += f"; frames {', '.join(map(str, f.frames[:6]))}{', …' if len(f.frames) > 6 else ''}"
-    s += f"; confidence {f.confidence:.2f}"
-    if f.proxy:
-        s += "; proxy, relative to your standing"
+        s += f"; frame{'s' if len(f.frames) > 1 else ''} {', '.join(map(str, f.frames[:6]))}"
+        s += ", …" if len(f.frames) > 6 else ""
+    s += f"; confidence {f.confidence:.0%}"
     if f.note:
         s += f". {f.note}"
     return s
+
+
+def gaps_phrase(quality: dict, view: str | None) -> str:
+    """The landmark gaps of a clip in words: "joints out of sight for a while: 18 times (from the side the far arm
+    and leg are often hidden)"."""
+    n = int(quality.get("n_long_gaps", 0) or 0)
+    s = f"joints out of sight for a while: {n} time{'' if n == 1 else 's'}" if n else "no joint out of sight for long"
+    return s + (" (from the side the far arm and leg are often hidden)" if n and view == "side" else "")
 
 
 def top_findings(findings: list[Finding], n: int = 3) -> list[str]:

@@ -28,7 +28,7 @@ def expected_findings(exercise: str, p: dict, kind: str, s: dict, clip: dict | N
     """Findings a correct analyzer must / must not report, from the scenario's knobs and view.
 
     Names are rule-like ids: knee_valgus, lateral_shift, depth_above_parallel, trunk_lean, heel_lift,
-    hinge_back_first, lumbar_rounding, overstride, pelvic_drop, crossover, low_cadence. Faults the view
+    hinge_back_first, lumbar_rounding, pelvis_tuck, overstride, pelvic_drop, crossover, low_cadence. Faults the view
     cannot see go to ``must_not_report`` (a number there would be a finding for an unmeasurable metric).
     With ``clip`` (``{"bystander": bool, "camera_moving": bool}``) the lists also name the clip conditions
     (:func:`expected_conditions`) and, for lifts, ``reps`` is the number of completed reps to count.
@@ -57,6 +57,10 @@ def expected_findings(exercise: str, p: dict, kind: str, s: dict, clip: dict | N
         hl = p.get("heel_lift", 0.0)
         rule("heel_lift", None if 0 < hl < 8 else hl >= 8, side)
         rule("hinge_back_first", False, True)
+        lf = p.get("lumbar_flex", 6.0)
+        rule("lumbar_rounding", True if lf >= 20 else (False if lf <= 8 else None), side)
+        tuck = s.get("pelvis_tuck_bottom_3d")
+        rule("pelvis_tuck", None if tuck is None or 5 < tuck < 10 else tuck >= 10, side)
     elif exercise in ("rdl", "deadlift", "hinge"):
         lead, lf = p.get("lumbar_lead_ms", 0.0), p.get("lumbar_flex", 0.0)
         bad = lead >= 200 and lf >= 15

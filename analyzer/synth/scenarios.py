@@ -241,6 +241,21 @@ def real_world_plan() -> list[tuple]:
     ]
 
 
+def hinge_pelvis_plan() -> list[tuple]:
+    """Known lumbar flexion (0–30°), lead (0–300 ms) and pelvic tilt for the hinge-and-pelvis figures."""
+    return [
+        ("hinge", "side_left", "lumbar0_hips_only", dict(lumbar_flex=0.0, lumbar_lead_ms=0.0), "clean"),
+        ("rdl", "side_right", "lumbar10_lead150", dict(lumbar_flex=10.0, lumbar_lead_ms=150.0), "dim"),
+        ("rdl", "side_left", "lumbar20_lead300", dict(lumbar_flex=20.0, lumbar_lead_ms=300.0), "long_clothes"),
+        ("deadlift", "side_right", "lumbar20_lead0", dict(lumbar_flex=20.0, lumbar_lead_ms=0.0), "tall"),
+        ("hinge", "side_right", "lumbar30_lead0", dict(lumbar_flex=30.0, lumbar_lead_ms=0.0), "noisy"),
+        ("rdl", "side_left", "apt20_hip_first", dict(HIP_FIRST, apt_offset=20.0), "short"),
+        ("hinge", "side_left", "lumbar10_lead300", dict(lumbar_flex=10.0, lumbar_lead_ms=300.0), "clutter"),
+        # the pelvis tucks under at the bottom: the low back rounds 35° over the last 30 % of the descent
+        ("squat", "side_right", "pelvis_tuck", dict(lumbar_flex=35.0, wink_from=0.7), "clean"),
+    ]
+
+
 def scenario_matrix() -> list[ScenarioSpec]:
     """≥ 40 scenarios for the accuracy harness: exercise × view × fault level × nuisance (deterministic)."""
     nuisances: dict[str, dict[str, Any]] = {
@@ -302,6 +317,7 @@ def scenario_matrix() -> list[ScenarioSpec]:
     ]
     # real-world footage patterns (appended; each names its nuisance and adds spec fields)
     plan += real_world_plan()
+    plan += hinge_pelvis_plan()  # appended last, as above
     specs = []
     for i, (ex, view, fault, knobs, *more) in enumerate(plan):
         nz = more[0] if more else nz_names[i % len(nz_names)]

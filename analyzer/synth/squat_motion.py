@@ -50,6 +50,7 @@ class SquatParams:
     valgus_side: str = "both"  # "both" | "left" | "right"
     lateral_shift: float = 0.0  # pelvis shift at the bottom, hip widths
     lumbar_flex: float = 6.0  # lumbar flexion at the bottom (butt wink)
+    wink_from: float = 0.0  # share of the descent before the lumbar spine starts to flex (0.7: a late tuck)
     stance: float = 0.34  # ankle-to-ankle width, m (scaled by height/1.75)
     toe_out: float = 12.0
     barbell: bool = False  # back squat: bar on the upper back, hands on the bar
@@ -66,7 +67,12 @@ class SquatParams:
 
 
 #: Knobs added after the first scenarios: left out of ``Motion.params`` at their defaults.
-NEW_KNOBS = ("fail_last", "fail_stuck_s", "fail_rise", "fail_assist_s")
+NEW_KNOBS = ("fail_last", "fail_stuck_s", "fail_rise", "fail_assist_s", "wink_from")
+
+
+def wink(u, p: SquatParams):
+    """Lumbar flexion (deg) at descent progress ``u``: none until ``wink_from``, then up to ``lumbar_flex``."""
+    return p.lumbar_flex * np.clip((u - p.wink_from) / max(1.0 - p.wink_from, 1e-9), 0.0, 1.0)
 
 
 # ---------------------------------------------------------------------------
@@ -83,7 +89,7 @@ def _squat_pose(body, p: SquatParams, u, sway, tilt, swivel_l, swivel_r, shift):
     hip = sagittal_hip(body, ankle_mid, shank, knee, dy)
     dx, dyy, _ = sway
     pelvis = hip + np.stack([dx, dyy + shift * body.hip_width, np.zeros_like(dx)], -1)
-    lumbar = u * p.lumbar_flex
+    lumbar = wink(u, p)
     trunk_guess = tilt
     P, F, spine, sf = trunk_fk(body, pelvis, trunk_guess, 0.0, 0.0, lumbar, 0.0, -0.45 * np.maximum(tilt, 0), 0.0)
     for side, s, sw in (("left", 1, swivel_l), ("right", -1, swivel_r)):
@@ -155,7 +161,7 @@ def squat(body: Body, p: SquatParams, fps: float, rng: np.random.Generator) -> M
     sk = _squat_pose(body, p, u, sway, tilt, sw_l, sw_r, shift)
     series = {
         "pelvis_tilt_design": tilt,
-        "lumbar_flexion_design": u * p.lumbar_flex,
+        "lumbar_flexion_design": wink(u, p),
         "progress": u,
         "knee_swivel_left": sw_l,
         "knee_swivel_right": sw_r,

@@ -323,6 +323,15 @@ def _summary(motion, t, a2, a3, lm, events, kind, near, sk) -> dict:
                     s[f"fppa_{sd}_{key[:-6]}_2d"] = round(float(np.mean(a2[f"fppa_{sd}"][fr])), 2)
                     s[f"fppa_{sd}_{key[:-6]}_3d"] = round(float(np.mean(a3[f"fppa_{sd}"][fr])), 2)
         s["pelvic_tilt_standing_3d"] = round(float(np.mean(a3["pelvic_tilt"][base])), 2)
+        tucks = [  # how far the pelvis tipped back from its most forward point on the way down (+ = tucked)
+            float(
+                np.max(a3["pelvic_tilt"][r["start_frame"] : r["bottom_frame"] + 1])
+                - a3["pelvic_tilt"][r["bottom_frame"]]
+            )
+            for r in events["reps"]
+            if "start_frame" in r and r["bottom_frame"] < len(t)
+        ]
+        s["pelvis_tuck_bottom_3d"] = round(float(np.mean(tucks)), 2) if tucks else None
         s["fppa_standing_2d"] = {sd: round(float(np.mean(a2[f"fppa_{sd}"][base])), 2) for sd in ("left", "right")}
         s["hinge_lag_ms"] = [r["hinge_lag_ms"] for r in events["reps"]]
         if "failed_reps" in events:

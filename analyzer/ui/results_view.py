@@ -110,7 +110,7 @@ def show_result(r: AppResult) -> None:
     for n in r.notes:
         st.caption(n)
     if r.safety_note:
-        st.info(f"**Safety note.** {r.safety_note}")
+        st.info(f"**Safety note.** From the guide these cues come from: “{r.safety_note}”")
     if r.disclaimer:
         st.caption(r.disclaimer)
 
