@@ -32,6 +32,7 @@ app.add_typer(bench_app, name="bench")
 #: Choices derived from the exercise registry (analyzer/exercises.py) and its views.
 ExerciseOpt = Enum("ExerciseOpt", {c: c for c in X.choices()}, type=str)  # type: ignore[misc]
 ViewOpt = Enum("ViewOpt", {c: c for c in ("auto", *X.VIEWS) if c != "oblique"}, type=str)  # type: ignore[misc]
+_EX, _VIEWS = (", ".join(e.value for e in o) + " (auto: detected from the clip)" for o in (ExerciseOpt, ViewOpt))
 
 
 class ModelOpt(str, Enum):
@@ -48,9 +49,9 @@ def _fail(exc: AnalyzerError) -> None:
 @app.command()
 def analyze(
     video: Path = typer.Argument(..., help="Video file (mp4, mov, avi, webm, ...)."),
-    exercise: ExerciseOpt = typer.Option(ExerciseOpt("auto"), help="What is being done; auto-detected by default."),
-    view: ViewOpt = typer.Option(ViewOpt("auto"), help="Camera view; auto-detected by default."),
-    model: ModelOpt = typer.Option(ModelOpt.full, help="Pose model size."),
+    exercise: ExerciseOpt = typer.Option(ExerciseOpt("auto"), metavar="NAME", help=f"What is being done: {_EX}."),
+    view: ViewOpt = typer.Option(ViewOpt("auto"), metavar="VIEW", help=f"Camera view: {_VIEWS}."),
+    model: ModelOpt = typer.Option(ModelOpt.full, metavar="SIZE", help="Pose model size: lite, full or heavy."),
     model_path: Path | None = typer.Option(None, help="A .task file or a folder holding it."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Output folder (default: ./runs/<video name>)."),
     no_video: bool = typer.Option(False, "--no-video", help="Skip the annotated video."),
@@ -230,7 +231,7 @@ def batch(
     ray: bool = typer.Option(
         False, "--ray", help="Run on Ray: a local instance, or the cluster at the ADDRESS after --ray."
     ),
-    exercise: ExerciseOpt = typer.Option(ExerciseOpt("auto"), help="What is being done in every clip."),
+    exercise: ExerciseOpt = typer.Option(ExerciseOpt("auto"), metavar="NAME", help=f"In every clip: {_EX}."),
     view: ViewOpt = typer.Option(ViewOpt("auto"), help="Camera view of every clip."),
     model: ModelOpt = typer.Option(ModelOpt.full, help="Pose model size."),
     model_path: Path | None = typer.Option(None, help="A .task file or a folder holding it."),

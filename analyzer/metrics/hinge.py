@@ -31,7 +31,9 @@ SUSTAIN_S = 0.10
 #: (and eq. 11's noise threshold). With fixed floors alone a signal that moves 80° crosses 3° long before one
 #: that moves 20°, which biased the lag toward "back first". On perfect landmarks with the exact silhouette
 #: (``python benchmarks/experiments/hinge_onsets.py``) 0.2 gives a per-rep MAE of 147 ms (bias −40 ms) on the 30°
-#: designs and no hip-first design called back-first; 0.1 gave 157 ms. Engineering choice.
+#: designs and no hip-first design called back-first; 0.1 gave 157 ms. Timing the pelvis on the femur (pelvis
+#: plus thigh angle) instead gave 103 ms there, but through the pose model it lost a back-first design (recall
+#: 0.75 → 0.63, lag MAE unchanged at 228 ms), so the pelvis angle alone is used. Engineering choice.
 ONSET_FRAC = 0.2
 
 
