@@ -153,7 +153,7 @@ def test_hip_first_hinge_is_a_positive_finding_and_no_fault():
     assert "hinge_back_first" not in ids(fs)
     pos = [f for f in fs if f.rule_id == "hinge_hips_led"]
     assert len(pos) == 1 and pos[0].severity == "positive"
-    assert pos[0].title.startswith("Hips led the hinge on all 3 reps")
+    assert pos[0].title.startswith("Hips led the hinge on 3 of 3 reps judged")
     assert pos[0].reps == [1, 2, 3]
 
 
