@@ -14,8 +14,8 @@ def _fmt(h: dict[str, Any] | None) -> str:
         return h.get("reason") or h["status"].replace("_", " ")
     unit = h.get("unit") or ""
     v = h["value"]
-    s = f"{v:.0f}" if h["id"] == "rep_count" else f"{v:.3g}"
-    return f"{s} {unit}".strip() + (" (proxy)" if h.get("proxy") else "")
+    s = h.get("text") or f"{f'{v:.0f}' if h['id'] == 'rep_count' else f'{v:.3g}'} {unit}".strip()
+    return s + (" (proxy)" if h.get("proxy") else "")
 
 
 def compare_rows(a: AppResult, b: AppResult) -> list[dict[str, Any]]:

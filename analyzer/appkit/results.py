@@ -229,16 +229,23 @@ def build_result(
         m = metrics.get(mid)
         if m is None:
             continue
+        spec = METRICS[mid]
+        v = _num(m.value)
+        text = spec.format(v, band=bool(spec.band) and abs(v) > (spec.band or 0)) if v is not None else ""
+        if mid == "rep_count" and v is not None:
+            text = f"{v:.0f} {m.unit}"  # reps, or steps for a run
         headline.append(
             {
                 "id": m.id,
                 "label": m.label,
-                "value": _num(m.value),
+                "value": v,
                 "unit": m.unit,
                 "status": m.status,
                 "reason": m.reason,
                 "proxy": bool(m.proxy),
                 "band": _num(m.band),
+                "text": text,  # for people: symbol, sensible precision, ± band only when narrower than the value
+                "sign": spec.sign,
             }
         )
     if not any(h["id"] == "rep_count" for h in headline):

@@ -44,6 +44,10 @@ def compute_metrics(clean, ctx: Context, kin: dict[str, np.ndarray] | None = Non
             if m.relative_to_baseline and m.value is not None:
                 m.confidence *= LOCKOUT_BASELINE_CONFIDENCE
                 m.extra = {**(m.extra or {}), "baseline": "lockout"}
+    family = getattr(X.get(ctx.exercise), "family", None)
+    for i in [i for i in ms.values if family and i in METRICS and METRICS[i].families]:
+        if family not in METRICS[i].families:  # e.g. hinge timing on a squat: not this exercise's question
+            del ms.values[i]
     for i, m in list(ms.values.items()):  # numbers the synthetic check found untrustworthy for this exercise
         why = dict(METRICS[i].untrusted).get(ctx.exercise or "") if i in METRICS else None
         if why and m.value is not None:

@@ -245,7 +245,9 @@ def _timing_metrics(ms: MetricSet, pos: P.Posture, reps: list, bases: list, hta,
         ratios.append(R if R is not None and np.isfinite(R) else None)
     extra = {"method": "contour", "neutral_back_reps": neutral, "unclear_reps": unclear, "margin_ms": 1000 * margin}
     reason = (
-        "the back stayed within its standing noise on every rep" if len(neutral) == len(reps) else "onset not found"
+        "the back stayed within its standing noise on every rep"
+        if len(neutral) == len(reps)
+        else "the start of the back's or the pelvis's movement could not be found on any rep"
     )
     ms.add(C.make("hinge_lag_ms", lags, frames, t, confidence=conf, reason_if_empty=reason, extra=dict(extra)))
     ms.add(
@@ -268,10 +270,10 @@ def _timing_metrics(ms: MetricSet, pos: P.Posture, reps: list, bases: list, hta,
         t,
         confidence=conf,
         value=frac,
-        reason_if_empty="the pelvis's onset was not found",
+        reason_if_empty="the start of the pelvis's movement could not be found",
         extra={**extra, "n_reps": n_rated, "flagged_reps": flagged},
     )
     if frac is None:
-        m = C.insufficient("hinge_back_first_fraction", "the pelvis's onset was not found on any rep")
+        m = C.insufficient("hinge_back_first_fraction", "the order of back and hips could not be told on any rep")
         m.extra.update(extra, n_reps=0, flagged_reps=[])
     ms.add(m)

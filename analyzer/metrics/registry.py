@@ -42,7 +42,8 @@ class MetricSpec:
     ``needs``: what the footage must keep true for the number to mean anything — ``"real_time"`` (timing and
     rates: withheld on slow motion) and ``"still_camera"`` (positions in the frame: withheld when the camera
     moves); see :data:`analyzer.context.footage.BREAKS`. ``untrusted``: exercise → why the number is not shown
-    for it (measured on the synthetic check, docs/ACCURACY.md).
+    for it (measured on the synthetic check, docs/ACCURACY.md). ``families``: the exercise families it belongs to
+    (empty: all), e.g. hinge timing is not reported for squats.
     """
 
     id: str
@@ -61,6 +62,7 @@ class MetricSpec:
     headline: bool = False
     needs: frozenset[str] = frozenset()
     untrusted: tuple[tuple[str, str], ...] = ()
+    families: frozenset[str] = frozenset()
 
     def format(self, value: float | None, *, band: bool = False) -> str:
         """``value`` for people: scaled, rounded, with its symbol (and ± band when asked); "–" when unknown."""
@@ -79,8 +81,10 @@ class MetricSpec:
         return WHY_NOT.get(self.group, "")
 
 
-def _m(id, label, unit, symbol, views, group, needs=(), **kw) -> MetricSpec:
-    return MetricSpec(id, label, unit, symbol, frozenset(views), group, needs=frozenset(needs), **kw)
+def _m(id, label, unit, symbol, views, group, needs=(), families=(), **kw) -> MetricSpec:
+    return MetricSpec(
+        id, label, unit, symbol, frozenset(views), group, needs=frozenset(needs), families=frozenset(families), **kw
+    )
 
 
 def _computed_by(module: str, *specs: MetricSpec) -> tuple[MetricSpec, ...]:
@@ -88,6 +92,7 @@ def _computed_by(module: str, *specs: MetricSpec) -> tuple[MetricSpec, ...]:
 
 
 _KNEE_IN_SIGN = "+ = knee inside the hip–ankle line"
+_HINGE = frozenset({"hinge"})
 _DEADLIFT_PELVIS = (
     "not shown for deadlifts yet: at the bottom of a pull from the floor it read about 15° too far forward on the "
     "synthetic check"
@@ -114,11 +119,11 @@ METRICS: dict[str, MetricSpec] = {s.id: s for s in (
            series="hip_trunk_angle_near"),
         _m("hinge_lag_ms", "Hinge timing: back rounding onset minus pelvis onset", "ms", "ms", SIDE, "back",
            sign="− = back moved first, + = hips moved first", band=200.0, headline=True,
-           needs=("real_time", "still_camera")),
+           needs=("real_time", "still_camera"), families=_HINGE),
         _m("hinge_early_ratio", "Early back : hip ratio (first 30° of the hinge)", "ratio", "", SIDE, "back",
-           decimals=2, proxy=True, sign="degrees of back rounding per degree of hip bend"),
+           decimals=2, proxy=True, sign="degrees of back rounding per degree of hip bend", families=_HINGE),
         _m("hinge_back_first_fraction", "Reps where the back moved before the hips", "fraction", "%", SIDE, "back",
-           scale=100.0, headline=True, needs=("still_camera",)),
+           scale=100.0, headline=True, needs=("still_camera",), families=_HINGE),
     ),
     # --- knee-in (front/back only)
     *_computed_by("valgus",

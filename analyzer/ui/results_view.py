@@ -40,13 +40,11 @@ def show_result(r: AppResult) -> None:
         rows = []
         for h in r.headline:
             if h["status"] == "ok" and h["value"] is not None:
-                val = f"{h['value']:.0f}" if h["id"] == "rep_count" else f"{h['value']:.3g}"
-                if h.get("band"):
-                    val += f" ± {h['band']:g}"
-                val = f"{val} {h['unit'] or ''}".strip()
+                val = h.get("text") or f"{h['value']:.3g} {h['unit'] or ''}".strip()
             else:
                 val = h.get("reason") or h["status"].replace("_", " ")
-            rows.append({"metric": h["label"] + (" (proxy)" if h["proxy"] else ""), "value": val})
+            sign = f" ({h['sign']})" if h.get("sign") and h["status"] == "ok" else ""
+            rows.append({"metric": h["label"] + (" (proxy)" if h["proxy"] else "") + sign, "value": val})
         st.table(rows)
 
     st.subheader("What to work on")
