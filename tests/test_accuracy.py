@@ -237,11 +237,15 @@ def test_hinge_and_pelvis_section_scores_rounding_by_rank_and_back_first_on_hip_
             knobs={"lumbar_lead_ms": 300.0, "lumbar_flex": 30.0},
             rounding_pairs=[[25.0, 30.0], [5.0, 30.0]],
             fp=[],
+            errors={"pelvic_tilt_delta": [2.0, -4.0]},
         ),
     ]
     h = hinge_pelvis(rs, {"hinge_back_first": {"recall": 1.0, "precision": 0.5}})
     assert h["rounding"]["reps"] == 4 and h["rounding"]["auc"] == pytest.approx(0.75)
     assert h["hip_first_scenarios"] == 1 and h["hip_first_read_back_first"] == ["hip"]
     assert h["recall"]["hinge_back_first"] == 1.0 and h["recall"]["lumbar_rounding"] is None
+    assert h["pelvic_tilt_by_exercise"] == {"rdl": {"n": 2, "mae": 3.0, "bias": -1.0}}
     md = "\n".join(hinge_pelvis_markdown(h))
-    assert "## Hinge and pelvis" in md and "AUC 0.75" in md and "1 of 1 (hip)" in md
+    assert (
+        "## Hinge and pelvis" in md and "AUC 0.75" in md and "1 of 1 (hip)" in md and "| rdl | 2 | 3.0 | -1.0 |" in md
+    )

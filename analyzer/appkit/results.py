@@ -231,7 +231,7 @@ def build_result(
             continue
         spec = METRICS[mid]
         v = _num(m.value)
-        text = spec.format(v, band=bool(spec.band) and abs(v) > (spec.band or 0)) if v is not None else ""
+        text = spec.shown(v) if v is not None else ""
         if mid == "rep_count" and v is not None:
             text = f"{v:.0f} {m.unit}"  # reps, or steps for a run
         headline.append(

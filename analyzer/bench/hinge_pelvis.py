@@ -46,6 +46,9 @@ def hinge_pelvis(ok: list[dict], per_name: dict) -> dict[str, Any]:
     by_tag: dict[str, list] = {}
     for r in side:
         by_tag.setdefault((r.get("tags") or ["-"])[-1], []).extend(r.get("rounding_pairs", []))
+    tilt: dict[str, list[float]] = {}
+    for r in side:  # pelvic-tilt change errors (deg) by the scenario's true exercise
+        tilt.setdefault(r.get("exercise") or "-", []).extend((r.get("errors") or {}).get("pelvic_tilt_delta", []))
     hip_first = [
         r for r in side if r.get("exercise") in HINGES and (r.get("knobs") or {}).get("lumbar_lead_ms", -150.0) < 0
     ]
@@ -65,6 +68,11 @@ def hinge_pelvis(ok: list[dict], per_name: dict) -> dict[str, Any]:
         "side_lifts": len(side),
         "rounding": _rank(pairs),
         "rounding_by_nuisance": {k: _rank(v) for k, v in sorted(by_tag.items())},
+        "pelvic_tilt_by_exercise": {
+            k: {"n": len(v), "mae": round(float(np.mean(np.abs(v))), 2), "bias": round(float(np.mean(v)), 2)}
+            for k, v in sorted(tilt.items())
+            if v
+        },
         "hip_first_scenarios": len(hip_first),
         "hip_first_read_back_first": sorted(r["name"] for r in hip_first if "hinge_back_first" in r.get("fp", [])),
         "recall": {k: (per_name.get(k) or {}).get("recall") for k in ("hinge_back_first", "lumbar_rounding")},
@@ -94,6 +102,10 @@ def hinge_pelvis_markdown(h: dict) -> list[str]:
         f"read as back-first: {len(h['hip_first_read_back_first'])} of {h['hip_first_scenarios']}"
         + (f" ({', '.join(h['hip_first_read_back_first'])})." if h["hip_first_read_back_first"] else ".")
     )
+    L.append("\n| True exercise | reps | pelvic-tilt change MAE (°) | bias (°) |")
+    L.append("|---|---|---|---|")
+    for k, v in h.get("pelvic_tilt_by_exercise", {}).items():
+        L.append(f"| {k} | {v['n']} | {_f(v['mae'], 1)} | {_f(v['bias'], 1)} |")
     L.append("\n| Nuisance | reps | AUC | Spearman |")
     L.append("|---|---|---|---|")
     for k, v in h["rounding_by_nuisance"].items():

@@ -31,11 +31,6 @@ TL_U = 0.45
 APEX_U = (-0.40, 0.10)
 
 
-def lumbar_angle_from_lcp(lcp):
-    """Arc angle (deg) of a circular arc with sagitta/chord = LCP: 4·atan(2·LCP) (+ = rounded)."""
-    return np.degrees(4.0 * np.arctan(2.0 * np.asarray(lcp, float)))
-
-
 def back_contour(
     mask: np.ndarray,
     scale_xy: tuple[float, float],

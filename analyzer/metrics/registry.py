@@ -74,8 +74,14 @@ class MetricSpec:
         out = f"{s}{sym}" if sym in ("°", "%") else f"{s} {sym}".rstrip()
         if band and self.band:
             b = self.band * self.scale
-            out += f" ± {b:.{self.decimals}f}{sym if sym in ('°', '%') else ''}"
+            out += f" ± {b:.{self.decimals}f}" + (sym if sym in ("°", "%") else f" {sym}".rstrip())
         return out
+
+    def shown(self, value: float | None) -> str:
+        """:meth:`format` with the ± band only when the band is narrower than the value (else the band says more
+        than the number)."""
+        wide = value is None or value != value or not self.band or abs(float(value)) <= self.band
+        return self.format(value, band=not wide)
 
     def why_not(self) -> str:
         return WHY_NOT.get(self.group, "")

@@ -51,9 +51,7 @@ def evidence_line(f: Finding, m: MetricValue | None = None) -> str:
         return spec.format(v) if spec is not None else f"{v:.3g} {f.unit}".rstrip()
 
     label = spec.label if spec is not None else (m.label if m is not None else f.metric)
-    s = f"{label}: {num(f.value)}"
-    if spec is not None and spec.band and abs(f.value * spec.scale) > spec.band * spec.scale:
-        s += f" ± {num(spec.band)}"
+    s = f"{label}: {spec.shown(f.value) if spec is not None else num(f.value)}"
     said = []
     if f.threshold is not None and f.comparator:
         word = _COMPARE.get(f.comparator, f.comparator)
