@@ -30,7 +30,7 @@ from analyzer.appkit.uploads import (
     sha256_of,
     validate_upload,
 )
-from analyzer.ui.common import MODELS, show_error
+from analyzer.ui.common import MODEL_LABELS, MODELS, show_error
 from analyzer.ui.live_page import page_live
 from analyzer.ui.other_pages import page_compare, page_symptoms
 from analyzer.ui.results_view import show_result
@@ -150,16 +150,30 @@ def page_upload() -> None:
             help="Synthetic clips from sample_videos/.",
         )
     c3, c4, c5 = st.columns(3)
-    exercise = c3.selectbox("Exercise", EXERCISES, index=0, key="exercise", help="auto = detected from the movement")
-    view = c4.selectbox("Camera view", VIEWS, index=0, key="view", help="auto = detected from the body's orientation")
+    exercise = c3.selectbox(
+        "Exercise",
+        EXERCISES,
+        index=0,
+        key="exercise",
+        format_func=lambda v: "Detect automatically" if v == "auto" else exercise_registry.EXERCISES[v].label,
+        help="Detect automatically: read from the movement.",
+    )
+    view = c4.selectbox(
+        "Camera view",
+        VIEWS,
+        index=0,
+        key="view",
+        format_func=lambda v: "Detect automatically" if v == "auto" else f"From the {v}",
+        help="Detect automatically: read from how the body faces the camera.",
+    )
     avail = _available_models()
     model = c5.selectbox(
         "Pose model",
         MODELS,
         index=0,
         key="model",
-        format_func=lambda v: v + ("" if v in avail else " (not installed)"),
-        help="full: the default balance; lite: faster, less accurate; heavy: slowest, most accurate",
+        format_func=lambda v: MODEL_LABELS.get(v, v) + ("" if v in avail else " (not installed)"),
+        help="Standard: the default balance; fast: quicker, less accurate; most accurate: slowest.",
     )
     person = _person_picker(up, sample, model)
     go = st.button("Analyse", type="primary", key="analyse")

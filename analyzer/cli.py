@@ -11,21 +11,28 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from . import exercises as X
+from .cli_process import click_errors, interrupted, quiet_native_logs, sigterm_as_interrupt
 from .errors import AnalyzerError, Interrupted
 
-app = typer.Typer(
+
+def _typer(help: str, **kw: Any) -> typer.Typer:
+    """A command group with plain help (fits 80 columns, no type tags on flags)."""
+    return typer.Typer(no_args_is_help=True, rich_markup_mode=None, help=help, **kw)
+
+
+app = _typer(
+    "Watch a squat, deadlift, hip hinge or run on video and say what to fix.",
     add_completion=False,
-    no_args_is_help=True,
     pretty_exceptions_enable=False,
-    help="Watch a squat, deadlift, hip hinge or run on video and say what to fix.",
 )
-models_app = typer.Typer(no_args_is_help=True, help="Find or download the MediaPipe pose models.")
+models_app = _typer("Find or download the MediaPipe pose models.")
 app.add_typer(models_app, name="models")
-bench_app = typer.Typer(no_args_is_help=True, help="Measure the analyzer: synthetic accuracy and real-clip agreement.")
+bench_app = _typer("Measure the analyzer: synthetic accuracy and real-clip agreement.")
 app.add_typer(bench_app, name="bench")
 
 
@@ -48,28 +55,32 @@ def _fail(exc: AnalyzerError) -> None:
 
 @app.command()
 def analyze(
-    video: Path = typer.Argument(..., help="Video file (mp4, mov, avi, webm, ...)."),
+    video: Path = typer.Argument(..., metavar="VIDEO", help="Video file (mp4, mov, avi, webm, ...)."),
     exercise: ExerciseOpt = typer.Option(ExerciseOpt("auto"), metavar="NAME", help=f"What is being done: {_EX}."),
     view: ViewOpt = typer.Option(ViewOpt("auto"), metavar="VIEW", help=f"Camera view: {_VIEWS}."),
     model: ModelOpt = typer.Option(ModelOpt.full, metavar="SIZE", help="Pose model size: lite, full or heavy."),
-    model_path: Path | None = typer.Option(None, help="A .task file or a folder holding it."),
-    out: Path | None = typer.Option(None, "--out", "-o", help="Output folder (default: ./runs/<video name>)."),
-    no_video: bool = typer.Option(False, "--no-video", help="Skip the annotated video."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Ignore the landmark cache."),
+    model_path: Path | None = typer.Option(None, metavar="PATH", help="A .task file or a folder holding it."),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", metavar="FOLDER", help="Output folder (default: ./runs/<video name>)."
+    ),
+    no_video: bool = typer.Option(False, "--no-video", metavar="", help="Skip the annotated video."),
+    no_cache: bool = typer.Option(False, "--no-cache", metavar="", help="Ignore the landmark cache."),
     full_size_model_input: bool = typer.Option(
         False,
         "--full-size-model-input",
+        metavar="",
         help="Always give the pose model the whole decoded frame (≤ 1280 px). By default a large person is "
         "analysed on a half-size copy, which is faster and moves landmarks about as far as a 1 % resize does.",
     ),
     person: str | None = typer.Option(
         None,
         "--person",
+        metavar="WHO",
         help="Who to analyse when several people are in the clip: a number from `hinge-analyzer people VIDEO`, "
         "or a point x,y in the frame (pixels).",
     ),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
-    as_json: bool = typer.Option(False, "--json", help="Print the report JSON to stdout."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress bar."),
+    as_json: bool = typer.Option(False, "--json", metavar="", help="Print the report JSON to stdout."),
 ) -> None:
     """Analyse VIDEO and write tracks.npz, kinematics.csv, report.json/.md/.html, annotated.mp4 and subject.jpg."""
     from .pipeline import AnalyzeOptions
@@ -123,7 +134,7 @@ def analyze(
     count = (
         f"{sum(e.kind == 'ic' for e in ctx.gait_events)} foot contacts"
         if ctx.exercise == "running"
-        else f"{len(ctx.reps)} reps"
+        else f"{len(ctx.reps)} rep{'' if len(ctx.reps) == 1 else 's'}"
     )
     typer.echo(
         f"{video.name}: {ctx.exercise} · {ctx.view} view · {count} · "
@@ -144,7 +155,7 @@ def analyze(
 
 
 @app.command()
-def info(video: Path = typer.Argument(..., help="Video file.")) -> None:
+def info(video: Path = typer.Argument(..., metavar="VIDEO", help="Video file.")) -> None:
     """Print duration, fps, size, rotation and codec of VIDEO."""
     from .capture.video import probe
 
@@ -169,9 +180,11 @@ def info(video: Path = typer.Argument(..., help="Video file.")) -> None:
 
 @app.command()
 def people(
-    video: Path = typer.Argument(..., help="Video file."),
-    model_path: Path | None = typer.Option(None, help="A .task file or a folder holding it."),
-    image: Path | None = typer.Option(None, "--image", help="Also save the frame with numbered boxes (JPEG)."),
+    video: Path = typer.Argument(..., metavar="VIDEO", help="Video file."),
+    model_path: Path | None = typer.Option(None, metavar="PATH", help="A .task file or a folder holding it."),
+    image: Path | None = typer.Option(
+        None, "--image", metavar="FILE", help="Also save the frame with numbered boxes (JPEG)."
+    ),
 ) -> None:
     """List the people in VIDEO, numbered for --person, and say who would be analysed."""
     import cv2
@@ -221,23 +234,26 @@ def models_fetch(variant: ModelOpt = typer.Argument(ModelOpt.full)) -> None:
 def batch(
     clips: list[str] = typer.Argument(
         ...,
+        metavar="CLIPS",
         help="Folder(s), glob(s) or files of videos. With --ray, an address "
         "(auto, ray://HOST:PORT, HOST:PORT) may follow --ray.",
     ),
-    jobs: int | None = typer.Option(None, "--jobs", "-j", help="Parallel workers (default: all cores / Ray CPUs)."),
+    jobs: int | None = typer.Option(
+        None, "--jobs", "-j", metavar="N", help="Parallel workers (default: all cores / Ray CPUs)."
+    ),
     out: Path = typer.Option(
-        Path("batch_out"), "--out", "-o", help="Output folder (summary.csv, manifest.json, clips/)."
+        Path("batch_out"), "--out", "-o", metavar="FOLDER", help="Output folder (summary.csv, manifest.json, clips/)."
     ),
     ray: bool = typer.Option(
-        False, "--ray", help="Run on Ray: a local instance, or the cluster at the ADDRESS after --ray."
+        False, "--ray", metavar="", help="Run on Ray: a local instance, or the cluster at the ADDRESS after --ray."
     ),
     exercise: ExerciseOpt = typer.Option(ExerciseOpt("auto"), metavar="NAME", help=f"In every clip: {_EX}."),
     view: ViewOpt = typer.Option(ViewOpt("auto"), help="Camera view of every clip."),
     model: ModelOpt = typer.Option(ModelOpt.full, help="Pose model size."),
-    model_path: Path | None = typer.Option(None, help="A .task file or a folder holding it."),
-    video: bool = typer.Option(False, "--video", help="Also write annotated.mp4 for each clip."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Ignore the landmark cache."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    model_path: Path | None = typer.Option(None, metavar="PATH", help="A .task file or a folder holding it."),
+    video: bool = typer.Option(False, "--video", metavar="", help="Also write annotated.mp4 for each clip."),
+    no_cache: bool = typer.Option(False, "--no-cache", metavar="", help="Ignore the landmark cache."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress bar."),
 ) -> None:
     """Analyse many clips in parallel; write summary.csv (resumable: finished clips are skipped by content hash)."""
     from .batch import BatchOptions, run_batch, split_ray_address
@@ -309,8 +325,8 @@ def _safe_stem(p: Path) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the Typer app, turning user errors into messages and exit codes."""
     debug = os.environ.get("HINGE_DEBUG") == "1"
-    _quiet_native_logs()
-    _sigterm_as_interrupt()
+    quiet_native_logs()
+    sigterm_as_interrupt()
     try:
         rc = app(args=argv, standalone_mode=False)
     except typer.Exit as e:
@@ -321,14 +337,14 @@ def main(argv: list[str] | None = None) -> int:
         typer.echo(f"error: {exc}", err=True)
         return exc.exit_code
     except KeyboardInterrupt:
-        return _interrupted(debug)
+        return interrupted(debug)
     except Exception as exc:  # click usage errors and the unexpected
-        usage, abort = _click_errors()
+        usage, abort = click_errors()
         if isinstance(exc, usage):
             exc.show()  # type: ignore[attr-defined]
             return int(exc.exit_code)  # type: ignore[attr-defined]
         if isinstance(exc, abort):
-            return _interrupted(debug)
+            return interrupted(debug)
         if debug:
             raise
         typer.echo(
@@ -336,63 +352,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 70
     if rc == Interrupted.exit_code:  # typer turns KeyboardInterrupt into Exit(130) and *returns* it
-        return _interrupted(debug)
+        return interrupted(debug)
     return rc if isinstance(rc, int) else 0
-
-
-def _click_errors() -> tuple[tuple[type, ...], tuple[type, ...]]:
-    """Click's usage-error and abort classes: those of click itself and of the copy newer Typer releases carry."""
-    import click
-
-    usage: list[type] = [click.exceptions.ClickException]
-    abort: list[type] = [click.exceptions.Abort]
-    try:
-        from typer._click import exceptions as tc  # newer Typer releases carry their own copy of click
-
-        usage.append(tc.ClickException)
-        if hasattr(tc, "Abort"):
-            abort.append(tc.Abort)
-    except ImportError:
-        pass
-    return tuple(usage), tuple(abort)
-
-
-def _interrupted(debug: bool) -> int:
-    """Say the run was stopped. An interrupt can land inside a native object's constructor (e.g. a
-    MediaPipe image), whose ``__del__`` then fails while the traceback is freed; Python would print that
-    as "Exception ignored … Traceback" after our message, so such reports are dropped from here on."""
-    if not debug:
-        sys.unraisablehook = lambda unraisable: None
-    typer.echo("interrupted: the analysis was stopped; no outputs were written.", err=True)
-    return Interrupted.exit_code
-
-
-def _sigterm_as_interrupt() -> None:
-    """Let SIGTERM (kill, a batch runner, a closed app) unwind like Ctrl-C, so temp outputs are removed.
-
-    Both signals also silence "Exception ignored" reports from then on (see :func:`_interrupted`): the
-    half-built native object is freed while the exception unwinds, before ``main`` sees it.
-    """
-    import signal
-    import threading
-
-    def _raise(signum, frame):
-        if os.environ.get("HINGE_DEBUG") != "1":
-            sys.unraisablehook = lambda unraisable: None
-        raise KeyboardInterrupt
-
-    if threading.current_thread() is not threading.main_thread():
-        return
-    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
-        signal.signal(signal.SIGTERM, _raise)
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-        signal.signal(signal.SIGINT, _raise)
-
-
-def _quiet_native_logs() -> None:
-    """Silence TensorFlow Lite / glog chatter on stderr unless debugging."""
-    os.environ.setdefault("GLOG_minloglevel", "2")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -403,7 +403,12 @@ class Bench:
 
         (ROOT / "docs").mkdir(exist_ok=True)
         write_text(self.a.json, json.dumps(self.results, indent=1, default=str))
-        write_text(self.a.md, render_markdown(self.results))
+        md = render_markdown(self.results)
+        old = self.a.md.read_text(encoding="utf-8") if self.a.md.exists() else ""
+        start, end = "<!-- phone-clips:start -->", "<!-- phone-clips:end -->"
+        if start in old and end in old:  # the phone-clip section belongs to benchmarks/phone.py: keep it
+            md = md.rstrip() + "\n\n" + old[old.index(start) : old.index(end) + len(end)] + "\n"
+        write_text(self.a.md, md)
 
 
 def _find_timings(rep: dict) -> dict:

@@ -256,8 +256,13 @@ def _live_processor(a: dict):
 
         run.close = coach.close
         return run, "analyzer.live.coach.LiveCoach.process (pose, One-Euro, setup check, reps, cues, overlay)"
-    # Fallback: what live mode does per frame.
-    from analyzer.report.overlay import annotate
+    # Fallback: what live mode does per frame (older revisions: overlay.annotate).
+    try:
+        from analyzer.report.overlay_view import ViewOverlay
+
+        annotate = ViewOverlay(30.0)
+    except ImportError:
+        from analyzer.report.overlay import annotate
 
     try:
         from analyzer.clean.one_euro import OneEuroFilter
@@ -278,7 +283,7 @@ def _live_processor(a: dict):
         annotate(img, xy, p.visibility)
 
     run.close = lambda: est.__exit__(None, None, None)
-    return run, "PoseEstimator(num_poses=1, masks=False) + One-Euro + overlay.annotate"
+    return run, "PoseEstimator(num_poses=1, masks=False) + One-Euro + overlay"
 
 
 def _one_euro(cls, fs):

@@ -217,14 +217,19 @@ def _result(key, reps, knee, cards=()):
 def test_compare_rows_side_by_side():
     red = Card("r", "red", "technique", "t", "c", "w", "e")
     rows = compare_rows(_result("A", 3, 100.0, [red]), _result("B", 5, 112.5))
-    by = {r["metric"]: r for r in rows}
-    assert by["Reps counted"]["A"] == "3 reps" and by["Reps counted"]["B"] == "5 reps"
-    assert by["Reps counted"]["change"] == "+2 reps"
-    assert by["Peak knee flexion"]["change"] == "+12.5 deg"
-    assert by["Findings (red/amber)"]["A"] == "1 / 0" and by["Findings (red/amber)"]["B"] == "0 / 0"
+    by = {r["Measure"]: r for r in rows}
+    assert by["Reps counted"]["Clip A"] == "3 reps" and by["Reps counted"]["Clip B"] == "5 reps"
+    assert by["Reps counted"]["Change (B − A)"] == "+2 reps"
+    assert by["Peak knee flexion"]["Change (B − A)"] == "+12°"  # the registry's symbol and precision
+    assert by["Peak knee flexion"]["Clip A"] == "100°"
+    assert by["Exercise and view"]["Clip A"] == "Squat, side view"
+    fix = by["Findings to fix first / worth fixing"]
+    assert fix["Clip A"] == "1 / 0" and fix["Clip B"] == "0 / 0"
+    rows = compare_rows(_result("A", 3, 112.5), _result("B", 3, 100.0))
+    assert next(r for r in rows if r["Measure"] == "Peak knee flexion")["Change (B − A)"] == "\u221212°"
     rows = compare_rows(_result("A", 3, 100.0), _result("B", 3, None))
-    knee = next(r for r in rows if r["metric"] == "Peak knee flexion")
-    assert knee["B"] == "not measurable from this view" and knee["change"] == ""
+    knee = next(r for r in rows if r["Measure"] == "Peak knee flexion")
+    assert knee["Clip B"] == "not measurable from this view" and knee["Change (B − A)"] == ""
 
 
 def test_series_for_chart_picks_view_columns_and_drops_nan():

@@ -55,7 +55,10 @@ def test_user_override_wins(squat5):
 def test_frontal_squat_asks_to_turn_sideways(squat5):
     ctx = detect_context(make_clean(squat5, "front", 1))
     codes = {i.code: i for i in ctx.setup_issues}
-    assert "turn_sideways" in codes and "hinge timing" in codes["turn_sideways"].message
+    assert "turn_sideways" in codes and "depth" in codes["turn_sideways"].message
+    assert "knee tracking" in codes["turn_sideways"].message  # advice: what this view did check
+    hinge = detect_context(make_clean(squat5, "front", 1), exercise="rdl", view="front")
+    assert "hinge timing" in {i.code: i for i in hinge.setup_issues}["turn_sideways"].message
     side = detect_context(make_clean(squat5, "side", 1))
     assert not side.setup_issues
 

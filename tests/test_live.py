@@ -164,3 +164,58 @@ def test_process_runs_the_model_on_a_frame(model_path):
         out, st = coach.process(img, 0.04)
     assert out.shape == img.shape and st.frames == 2 and not st.person
     assert st.setup.code == "no_person"
+
+
+SNAKE_ID = r"[a-z]+(?:_[a-z0-9]+)+"
+
+
+def test_rep_table_rows_are_labelled_rounded_and_fit_the_check():
+    import re
+
+    from analyzer.live.state import FRONT_ONLY, SIDE_ONLY, rep_rows
+
+    track = make_track(squat_kin(n_reps=2), "side", 1)
+    coach = LiveCoach(LiveSettings(exercise="squat", check="side"))
+    _feed(coach, track)
+    reps = coach.snapshot().reps
+    rows = rep_rows(reps, "side")
+    assert len(rows) == 2
+    for row in rows:
+        assert not [k for k in row if re.search(SNAKE_ID, k)], row.keys()
+        assert not any(isinstance(v, str) and re.fullmatch(SNAKE_ID, v) for v in row.values()), row
+        assert row["Rep"] in (1, 2) and row["Movement"] == "Squat"
+        assert re.fullmatch(r"\d+\.\d–\d+\.\d s", row["Time"]), row["Time"]
+        assert row["Rep time (s)"] == round(row["Rep time (s)"], 1)
+        for k, v in row.items():
+            if "(°" in k:
+                assert isinstance(v, int), (k, v)  # whole degrees
+        assert row["Knee bend peak (°)"] > 60 and row["Depth"] in ("Hip at or below knee", "Above parallel")
+        assert not set(row) & set(FRONT_ONLY)
+        assert row["Cue"] == reps[row["Rep"] - 1].cue
+    # the raw fields stay available for JSON
+    raw = reps[0].record()
+    assert {"t_start", "t_end", "knee_flexion_peak", "cue_id", "duration_s"} <= set(raw) and "metrics" not in raw
+
+    front = make_track(squat_kin(n_reps=2), "front")
+    coach = LiveCoach(LiveSettings(check="front"))
+    _feed(coach, front)
+    rows = rep_rows(coach.snapshot().reps, "front")
+    assert rows and not set(rows[0]) & set(SIDE_ONLY)
+    knee = rows[0][FRONT_ONLY[0]]
+    assert isinstance(knee, int) and 0 < knee < 200  # knee width in whole % of hip width
+
+
+def test_live_state_words_agree_with_each_other():
+    from analyzer.live import LiveState
+    from analyzer.live.state import NO_PERSON, SETUP_OK, SetupStatus
+
+    st = LiveState()  # before the first frame: no one in view
+    assert st.phase_label() == NO_PERSON and st.cue_text() == SETUP_MESSAGES["no_person"]
+    assert st.setup_text() + "." == SETUP_MESSAGES["no_person"]
+    st = LiveState(phase="rep", person=True, cue="Now stand tall.", setup=SetupStatus(True, "ok", "Ready"))
+    assert st.phase_label() == "In a rep" and st.cue_text() == "Stand tall." and st.setup_text() == SETUP_OK
+    st.person = False  # the person stepped out mid-rep: phase and cue say so, like the status line
+    assert st.phase_label() == NO_PERSON and st.cue_text() == SETUP_MESSAGES["no_person"]
+    assert LiveState(phase="ready", person=True, cue="Ready — start your set.").phase_label() == "Ready"
+    assert LiveState(phase="setup", person=True).phase_label() == "Setting up"
+    assert LiveState(sets=[None, None]).set_number == 3

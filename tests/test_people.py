@@ -109,3 +109,18 @@ def test_usage_mistakes_print_the_usage_and_exit_2(side_sample, capsys):
     assert main(["analyze", str(side_sample), "--person", "abc"]) == 2
     err = capsys.readouterr().err
     assert "Usage:" in err and "--person" in err and "internal error" not in err
+
+
+@pytest.mark.parametrize("command", [[], ["analyze"], ["people"], ["batch"], ["models", "fetch"], ["bench"]])
+def test_help_reads_at_80_columns_without_type_tags(command, capsys, monkeypatch):
+    """--help fits an 80-column terminal, and flags and values read as words (VIDEO, FOLDER), not <bool>/<str>."""
+    from analyzer.cli import main
+
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main([*command, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "Usage:" in out and "--help" in out
+    lines = out.splitlines()
+    assert max(map(len, lines)) <= 80, max(lines, key=len)
+    for tag in ("<bool>", "<str>", "<int>"):
+        assert tag not in out, f"{tag} in `{' '.join(command)} --help`"

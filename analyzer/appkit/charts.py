@@ -18,6 +18,16 @@ def series_label(c: str) -> str:
     return f"{m.label} ({m.sign})" if m is not None and m.series == c else c.replace("_", " ")
 
 
+def threshold_text(th: dict[str, Any]) -> str:
+    """A rule threshold line in words: "Worth fixing when above 10°"."""
+    from ..report.text import _COMPARE
+    from .results import SEVERITY_LABEL
+
+    word = _COMPARE.get(th.get("comparator") or "", th.get("comparator") or "at")
+    value = f"{abs(th['value']) if word.endswith('±') else th['value']:g}°"
+    return f"{SEVERITY_LABEL.get(th['severity'], th['severity'])} when {word}{'' if word.endswith('±') else ' '}{value}"
+
+
 def long_rows(series: dict[str, list], columns: list[str] | None = None) -> list[dict[str, Any]]:
     """Wide ``{"t": [...], col: [...]}`` → long rows ``{"t", "series", "label", "deg"}`` (None values dropped)."""
     t = series.get("t", [])
@@ -54,8 +64,11 @@ def angle_charts(
             .mark_line(strokeWidth=1.5)
             .encode(
                 x=alt.X("t:Q", title="time (s)"),
-                y=alt.Y("deg:Q", title="deg"),
-                tooltip=[alt.Tooltip("t:Q", format=".2f"), alt.Tooltip("deg:Q", format=".1f")],
+                y=alt.Y("deg:Q", title="angle (°)"),
+                tooltip=[
+                    alt.Tooltip("t:Q", format=".2f", title="time (s)"),
+                    alt.Tooltip("deg:Q", format=".1f", title="angle (°)"),
+                ],
             )
         )
         layers = [line]
@@ -72,7 +85,7 @@ def angle_charts(
             dict(
                 x,
                 colour=SEVERITY_COLOURS.get(x["severity"], "#555"),
-                text=f"{x['severity']} {x.get('comparator') or ''} {x['value']:g}",
+                text=threshold_text(x),
             )
             for x in thresholds
             if x["series"] == c
@@ -82,7 +95,11 @@ def angle_charts(
             layers.append(
                 alt.Chart(td)
                 .mark_rule(strokeDash=[6, 4])
-                .encode(y="value:Q", color=alt.Color("colour:N", scale=None), tooltip=["rule:N", "text:N"])
+                .encode(
+                    y="value:Q",
+                    color=alt.Color("colour:N", scale=None),
+                    tooltip=[alt.Tooltip("text:N", title="threshold")],
+                )
             )
         charts.append(alt.layer(*layers).properties(title=label, width=width, height=height))
     if not charts:

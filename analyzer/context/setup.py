@@ -10,17 +10,13 @@ from .. import landmarks as L
 from ..geometry import finite_median, midpoint
 from ..types import SetupIssue
 
-#: metrics lost when a sagittal exercise is filmed from the front/back (listed in the setup warning)
-SIDE_ONLY = (
-    "pelvis/low-back proxy",
-    "hinge timing",
-    "hip and knee flexion",
-    "squat depth",
-    "trunk and shank angles",
-    "knee travel",
-    "heel lift",
-    "bar path",
-)
+#: What a side view adds to a lift filmed from the front or back, by whether the lift's headline checks need it.
+SIDE_ADVICE = {
+    True: "For hinge timing and back posture, film from the side (camera at hip height): from the {view} only "
+    "knee tracking and sideways hip shift are checked.",
+    False: "For depth, back posture and heel lift, film a set from the side as well: from the {view}, knee "
+    "tracking and sideways hip shift are checked.",
+}
 
 
 # ---------------------------------------------------------------------------
@@ -72,17 +68,9 @@ def setup_checks(
                 "blocking" if frac_bad > 0.6 else "warning",
             )
         )
-    if exercise in X.LIFTS and view in X.FRONTAL_VIEWS:
-        issues.append(
-            SetupIssue(
-                "turn_sideways",
-                "Turn 90° so the camera sees your side: from the "
-                + view
-                + " these can't be measured: "
-                + ", ".join(SIDE_ONLY)
-                + ". Knee tracking is measured from this view.",
-            )
-        )
+    spec = X.get(exercise)
+    if spec is not None and spec.is_lift and view in X.FRONTAL_VIEWS:  # advice: this view's checks were made
+        issues.append(SetupIssue("turn_sideways", SIDE_ADVICE[spec.needs_side].format(view=view)))
     if exercise == "running" and view == "oblique":
         issues.append(
             SetupIssue(

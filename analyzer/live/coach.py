@@ -33,7 +33,7 @@ from ..rules.evaluate import evaluate_rule
 from ..rules.loader import load_rules
 from ..rules.model import Skip
 from ..types import Context, MetricSet, Rep, View
-from .draw import draw_live
+from .draw import draw_live, live_painter
 from .reps import RepCounter
 from .setup import setup_check, view_ratio
 from .state import (
@@ -76,6 +76,7 @@ class LiveCoach:
         self.filter = OneEuroFilter(mincutoff=s.mincutoff, beta=s.beta)
         self.counter = RepCounter(s)
         self.state = LiveState()
+        self._paint = live_painter(s.check)
         self._last_t = -np.inf
         self._ok_since: float | None = None
         self._bad_since: float | None = None
@@ -394,4 +395,4 @@ class LiveCoach:
     # -- drawing -------------------------------------------------------------------------------
     def draw(self, img: np.ndarray, xy: np.ndarray, vis: np.ndarray) -> np.ndarray:
         """Skeleton, a top banner (rep counter or setup message) and the current cue at the bottom."""
-        return draw_live(img, xy, vis, self.state)
+        return draw_live(img, xy, vis, self.state, self._paint)

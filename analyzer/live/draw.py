@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..report.overlay_view import ViewOverlay
 from .state import LiveState
 
 
-def draw_live(img: np.ndarray, xy: np.ndarray, vis: np.ndarray, st: LiveState) -> np.ndarray:
-    """Skeleton, a top banner (rep counter or setup message) and the current cue at the bottom, in place."""
-    from ..report.overlay import annotate, draw_label
+def live_painter(check: str) -> ViewOverlay:
+    """The overlay of a live check ("side" or "front"): fixed view, no legend (the cue sits at the bottom)."""
+    return ViewOverlay(15.0, view="front" if check == "front" else "side", legend=False)
+
+
+def draw_live(img: np.ndarray, xy: np.ndarray, vis: np.ndarray, st: LiveState, paint: ViewOverlay) -> np.ndarray:
+    """Skeleton with what the check measures (``paint``), a top banner (rep counter or setup message) and the
+    current cue at the bottom, in place."""
+    from ..report.overlay import draw_label
 
     if st.phase == "setup":
-        banner = f"SETUP: {st.setup.message}" if not st.setup.ok else "SETUP: hold still..."
+        banner = f"Setup: {st.setup.message}" if not st.setup.ok else "Setup: hold still..."
     else:
-        banner = f"REPS {st.rep_count}" + (f"  (total {st.total_reps})" if st.total_reps != st.rep_count else "")
-    annotate(img, xy if st.person else None, vis, banner=None, angles=st.person)
+        banner = f"Reps: {st.rep_count}" + (f"  (total {st.total_reps})" if st.total_reps != st.rep_count else "")
+    if st.person:
+        paint(img, xy, vis)
     _banner(img, banner, ok=st.phase != "setup")
     if st.phase != "setup" and st.cue:
         h, w = img.shape[:2]
@@ -46,7 +54,6 @@ _ASCII = str.maketrans(
         "\u2018": "'",
         "\u201c": '"',
         "\u201d": '"',
-        "\u00b0": " deg",
         "\u2264": "<=",
         "\u2265": ">=",
     }

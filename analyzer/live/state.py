@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
@@ -17,6 +18,11 @@ SETUP_MESSAGES = {
     "face_camera": "Face the camera (or turn your back to it) for knee-in checks.",
     "hold_still": "Stand tall and hold still for a second…",
 }
+SETUP_OK = "You're set up"
+#: The coach's phases in words (``LiveState.phase`` keeps the short codes).
+PHASE_LABELS = {"setup": "Setting up", "ready": "Ready", "rep": "In a rep"}
+NO_PERSON = "No one in view"
+_NOW = re.compile(r"^\s*now[,:]?\s+", re.I)  # the page already says "Now:" before the cue
 
 
 @dataclass
@@ -86,7 +92,8 @@ class LiveRep:
     def duration(self) -> float:
         return self.t_end - self.t_start
 
-    def row(self) -> dict:
+    def record(self) -> dict:
+        """The raw fields (no per-rep metrics) for JSON: ids as keys, floats to 2 decimals, NaN → None."""
         d = asdict(self)
         d.pop("metrics")
         d["duration_s"] = round(self.duration, 2)
@@ -94,6 +101,61 @@ class LiveRep:
             if isinstance(v, float):
                 d[k] = round(v, 2) if math.isfinite(v) else None
         return d
+
+    def row(self) -> dict[str, object]:
+        """The rep for people: labelled columns with units, angles in whole degrees, seconds to 0.1 s.
+
+        Every column is present (None when not measured); :func:`rep_rows` leaves out the empty ones.
+        """
+        depth = None
+        if self.kind == "squat" and self.depth_angle is not None and _ok(self.depth_angle):
+            depth = "Hip at or below knee" if self.depth_angle <= 0 else "Above parallel"
+        knee_in = self.knee_in if self.knee_in is not None and _ok(self.knee_in) else None
+        return {
+            "Rep": self.index,
+            "Movement": self.kind.capitalize(),
+            "Time": f"{self.t_start:.1f}–{self.t_end:.1f} s",
+            "Rep time (s)": round(self.duration, 1),
+            "Depth": depth,
+            "Hip bend peak (°)": _deg(self.hip_trunk_peak),
+            "Knee bend peak (°)": _deg(self.knee_flexion_peak),
+            "Trunk lean forward at bottom (° from vertical)": _deg(self.trunk_angle_bottom),
+            "Shin lean forward at bottom (° from vertical)": _deg(self.shank_angle_bottom),
+            "Back moved before hips": None if self.trunk_first is None else ("Yes" if self.trunk_first else "No"),
+            "Knee width at bottom (% of hip width; lower = knees closer)": None
+            if knee_in is None
+            else round(100 * knee_in),
+            "Cue": self.cue or None,
+        }
+
+
+#: Columns that only mean something for one check (the other view cannot measure them).
+SIDE_ONLY = (
+    "Depth",
+    "Hip bend peak (°)",
+    "Knee bend peak (°)",
+    "Trunk lean forward at bottom (° from vertical)",
+    "Shin lean forward at bottom (° from vertical)",
+    "Back moved before hips",
+)
+FRONT_ONLY = ("Knee width at bottom (% of hip width; lower = knees closer)",)
+
+
+def _ok(v: float | None) -> bool:
+    return v is not None and math.isfinite(v)
+
+
+def _deg(v: float | None) -> int | None:
+    return round(v) if v is not None and _ok(v) else None
+
+
+def rep_rows(reps: list[LiveRep], check: str | None = None) -> list[dict[str, object]]:
+    """Table rows for ``reps``: :meth:`LiveRep.row` without the columns that are empty for every rep or that do
+    not apply to ``check`` ("side" or "front")."""
+    rows = [r.row() for r in reps]
+    drop = set(FRONT_ONLY if check == "side" else SIDE_ONLY if check == "front" else ())
+    keep = [k for k in (rows[0] if rows else {}) if k not in drop and any(r[k] is not None for r in rows)]
+    return [{k: r[k] for k in keep} for r in rows]
 
 
 @dataclass
@@ -137,6 +199,25 @@ class LiveState:
     latency_ms: float = 0.0  # model + overlay time per frame (EMA)
     t: float = 0.0
     wall: float = 0.0  # time.monotonic() of the last frame
+
+    @property
+    def set_number(self) -> int:
+        """The set in progress (1 + the finished sets)."""
+        return len(self.sets) + 1
+
+    def phase_label(self) -> str:
+        """The phase in words; "No one in view" whenever the last frame had no person."""
+        return PHASE_LABELS.get(self.phase, self.phase) if self.person else NO_PERSON
+
+    def cue_text(self) -> str:
+        """The cue to show after "Now:": the step-into-frame message when no one is in view; no leading "Now"."""
+        cue = self.cue if self.person else SETUP_MESSAGES["no_person"]
+        cue = _NOW.sub("", cue or "", count=1)
+        return cue[:1].upper() + cue[1:]
+
+    def setup_text(self) -> str:
+        """The setup check in words: "You're set up", or what to change."""
+        return SETUP_OK if self.setup.ok else self.setup.message.rstrip(".…")
 
     def copy(self) -> LiveState:
         return replace(self, reps=list(self.reps), sets=list(self.sets))

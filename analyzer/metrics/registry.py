@@ -69,7 +69,7 @@ class MetricSpec:
         if value is None or value != value:
             return "–"
         v = round(float(value) * self.scale, self.decimals) or 0.0  # no "-0"
-        s = f"{v:.{self.decimals}f}"
+        s = f"{v:.{self.decimals}f}".replace("-", "\u2212")  # the minus sign the sign conventions use
         sym = self.symbol
         out = f"{s}{sym}" if sym in ("°", "%") else f"{s} {sym}".rstrip()
         if band and self.band:

@@ -1,4 +1,6 @@
-"""Small annotators that draw on RGB frames (in place) — skeleton, angle labels, banners.
+"""Small annotators that draw on RGB frames (in place): skeleton, labels (with °), dashed lines, legend, banner.
+
+What each camera view measures is drawn by :mod:`analyzer.report.overlay_view`.
 
 Coordinates passed in are pixels of the *drawn* frame (divide PoseTrack pixels by
 ``Frame.scale`` first).
@@ -9,13 +11,13 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .. import geometry as G
 from .. import landmarks as L
 
 LEFT_COLOUR = (255, 140, 0)  # RGB orange: subject's left
 RIGHT_COLOUR = (0, 170, 255)  # RGB blue: subject's right
 MID_COLOUR = (240, 240, 240)
 TEXT_BG = (20, 20, 20)
+FONT = cv2.FONT_HERSHEY_SIMPLEX
 
 
 def _side_colour(i: int, j: int) -> tuple[int, int, int]:
@@ -56,36 +58,68 @@ def draw_label(
     colour: tuple[int, int, int] = (255, 255, 255),
     bg: tuple[int, int, int] | None = TEXT_BG,
 ) -> np.ndarray:
-    """Text with a dark box behind it, ``org`` = top-left corner in px."""
-    s = scale or max(0.4, min(img.shape[:2]) / 900)
+    """Text with a dark box behind it, ``org`` = top-left corner in px. A "°" is drawn as a small ring
+    (the Hershey fonts are ASCII-only)."""
+    s = scale or label_scale(img)
     th = max(1, int(round(s * 2)))
-    (w, h), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, s, th)
+    parts = text.split("\u00b0")
+    ring = _ring(s)
+    widths = [cv2.getTextSize(p, FONT, s, th)[0][0] for p in parts]
+    (_, h), base = cv2.getTextSize("Ag", FONT, s, th)
+    w = label_width(img, text, s)
     x, y = int(org[0]), int(org[1])
     if bg is not None:
         cv2.rectangle(img, (x - 3, y - 3), (x + w + 3, y + h + base + 3), bg, -1)
-    cv2.putText(img, text, (x, y + h), cv2.FONT_HERSHEY_SIMPLEX, s, colour, th, cv2.LINE_AA)
+    for i, part in enumerate(parts):
+        cv2.putText(img, part, (x, y + h), FONT, s, colour, th, cv2.LINE_AA)
+        x += widths[i]
+        if i < len(parts) - 1:
+            cv2.circle(img, (x + ring + 1, y + ring), ring, colour, max(1, th - 1), cv2.LINE_AA)
+            x += 2 * ring + th + 2
     return img
 
 
-def draw_joint_angles(
-    img: np.ndarray, xy: np.ndarray, side: str = "near", visibility: np.ndarray | None = None
-) -> np.ndarray:
-    """Label knee and hip flexion (spec §D) beside the joints of one leg.
+def _ring(scale: float) -> int:
+    """Radius (px) of the ring drawn for "°"."""
+    return max(2, int(round(4 * scale)))
 
-    ``side`` is "left", "right" or "near" (the more visible leg).
-    """
-    if np.isnan(xy[0, 0]):
-        return img
-    if side == "near":
-        side = G.near_side(visibility[None, :]) if visibility is not None else "left"
-    hip, knee, ankle, _, _ = L.LEG[side]
-    ms = G.midpoint(xy[L.L_SHOULDER], xy[L.R_SHOULDER])
-    knee_flex = 180.0 - float(G.angle3(xy[hip], xy[knee], xy[ankle]))
-    hip_flex = 180.0 - float(G.angle3(ms, xy[hip], xy[knee]))
-    off = max(6, img.shape[1] // 80)
-    for name, value, at in (("knee", knee_flex, xy[knee]), ("hip", hip_flex, xy[hip])):
-        if np.isfinite(value) and np.all(np.isfinite(at)):
-            draw_label(img, f"{name} {value:.0f}\u00b0".replace("\u00b0", " deg"), (at[0] + off, at[1] - off))
+
+def label_width(img: np.ndarray, text: str, scale: float | None = None) -> int:
+    """Width (px) :func:`draw_label` gives ``text`` on this frame (without its box margin)."""
+    s = scale or label_scale(img)
+    th = max(1, int(round(s * 2)))
+    parts = text.split("\u00b0")
+    ring = _ring(s)
+    return sum(cv2.getTextSize(p, FONT, s, th)[0][0] for p in parts) + (len(parts) - 1) * (2 * ring + th + 2)
+
+
+def label_scale(img: np.ndarray) -> float:
+    """Font scale for labels on a frame of this size."""
+    return max(0.4, min(img.shape[:2]) / 900)
+
+
+def draw_dashed(
+    img: np.ndarray, a: np.ndarray, b: np.ndarray, colour: tuple[int, int, int], thickness: int, dash_px: int = 10
+) -> np.ndarray:
+    """A dashed line from ``a`` to ``b`` (px)."""
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    n = max(1, int(np.hypot(*(b - a)) // dash_px))
+    for k in range(0, n, 2):
+        p, q = a + (b - a) * k / n, a + (b - a) * min(k + 1, n) / n
+        cv2.line(img, tuple(np.round(p).astype(int)), tuple(np.round(q).astype(int)), colour, thickness, cv2.LINE_AA)
+    return img
+
+
+def draw_legend(img: np.ndarray, lines: list[tuple[str, tuple[int, int, int]]]) -> np.ndarray:
+    """A small key in the bottom-left corner: one line of text per entry, each in its colour."""
+    s = 0.8 * label_scale(img)
+    th = max(1, int(round(s * 2)))
+    (_, h), base = cv2.getTextSize("Ag", FONT, s, th)
+    step = h + base + 6
+    y = img.shape[0] - 8 - step * len(lines)
+    for text, colour in lines:
+        draw_label(img, text, (8, y), scale=s, colour=colour)
+        y += step
     return img
 
 
@@ -95,22 +129,4 @@ def draw_banner(
     """A full-width banner at the top (cues, setup messages, rep counter)."""
     s = max(0.5, min(img.shape[:2]) / 700)
     draw_label(img, text, (8, 8), scale=s, colour=colour, bg=bg)
-    return img
-
-
-def annotate(
-    img: np.ndarray,
-    xy: np.ndarray | None,
-    visibility: np.ndarray | None,
-    *,
-    banner: str | None = None,
-    angles: bool = True,
-) -> np.ndarray:
-    """Skeleton + near-side angles + optional banner, drawn in place on an RGB frame."""
-    if xy is not None:
-        draw_skeleton(img, xy, visibility)
-        if angles:
-            draw_joint_angles(img, xy, "near", visibility)
-    if banner:
-        draw_banner(img, banner)
     return img

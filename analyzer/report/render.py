@@ -6,7 +6,7 @@ import html
 
 from ..rules.model import CATEGORIES
 from .model import Report
-from .text import could_not_show, evidence_line, gaps_phrase, pct, rep_table
+from .text import could_not_show, evidence_line, gaps_phrase, pct, people_phrase, rep_table, swaps_phrase
 
 
 def to_markdown(self: Report) -> str:
@@ -29,10 +29,10 @@ def to_markdown(self: Report) -> str:
     if q:
         L.append(
             f"- Person seen in {pct(q.get('detection_rate'))} of {q.get('n_frames', '?')} frames; "
-            f"{gaps_phrase(q, self.context.view)}; left/right mix-ups fixed in {q.get('swap_frames', 0)} frames; "
-            f"most people in one frame: {q.get('n_people_max', '?')}"
+            f"{gaps_phrase(q, self.context.view)}; {swaps_phrase(q)}; {people_phrase(q)}"
         )
-    c = s["finding_counts"]
+    coaching = coaching_findings(self)
+    c = {sev: sum(1 for f in coaching if f.severity == sev) for sev in ("red", "amber", "info", "positive")}
     L.append(f"- Findings: {c['red']} red, {c['amber']} amber, {c['info']} info, {c['positive']} positive")
     for issue in self.context.setup_issues:
         L.append(f"- Filming: {issue.message}")
@@ -54,11 +54,11 @@ def to_markdown(self: Report) -> str:
         L += [f"*{s}*" for s in signs] + ["All measures of every rep: report.json and kinematics.csv.", ""]
     L.append("## Findings")
     L.append("")
-    if not self.findings:
+    if not coaching:
         L.append("Nothing to flag from what this view can measure.")
         L.append("")
     for cat in CATEGORIES:
-        fs = [f for f in self.findings if f.category == cat]
+        fs = [f for f in coaching if f.category == cat]
         if not fs:
             continue
         L.append(f"### {cat.capitalize()}")
@@ -91,7 +91,7 @@ def to_markdown(self: Report) -> str:
         L.append("## What this clip could not show")
         L.append("")
         for text, names in could_not_show(self.not_measurable):
-            L.append(f"- {text} Not shown: {', '.join(names)}.")
+            L.append(f"- {text} Not shown: {'; '.join(names)}.")
         L.append("")
     if self.notes:
         L.append("## Notes")
@@ -155,9 +155,10 @@ def to_html(self: Report) -> str:
         P += [f"<p><small>{e(s)}</small></p>" for s in signs]
         P.append("<p><small>All measures of every rep: report.json and kinematics.csv.</small></p>")
     P.append("<h2>Findings</h2>")
-    if not self.findings:
+    coaching = coaching_findings(self)
+    if not coaching:
         P.append("<p>Nothing to flag from what this view can measure.</p>")
-    for f in self.findings:
+    for f in coaching:
         ev = evidence_line(f, self.metrics.get(f.metric) if f.metric else None)
         P.append(
             f'<div><p><span class="sev" style="color:{colors.get(f.severity, "#000")}">{e(f.severity)}</span> '
@@ -181,13 +182,19 @@ def to_html(self: Report) -> str:
     if self.not_measurable:
         P.append("<h2>What this clip could not show</h2><ul>")
         for text, names in could_not_show(self.not_measurable):
-            P.append(f"<li>{e(text)} <small>Not shown: {e(', '.join(names))}.</small></li>")
+            P.append(f"<li>{e(text)} <small>Not shown: {e('; '.join(names))}.</small></li>")
         P.append("</ul>")
     if self.notes:
         P.append("<h2>Notes</h2><ul>" + "".join(f"<li>{e(n)}</li>" for n in self.notes) + "</ul>")
     P.append(f'<h2>Safety note</h2><p class="note">From the guide these cues come from: “{e(self.safety_note)}”</p>')
     P.append(f"<p><em>{e(self.disclaimer)}</em></p></body></html>")
     return "\n".join(P)
+
+
+def coaching_findings(self: Report) -> list:
+    """The findings the Findings section lists: all but filming ones, which the summary gives as "Filming:"
+    lines (report.json keeps them all)."""
+    return [f for f in self.findings if f.category != "setup"]
 
 
 def subject_caption(subject: dict | None) -> str | None:

@@ -88,6 +88,22 @@ def gaps_phrase(quality: dict, view: str | None) -> str:
     return s + (" (from the side the far arm and leg are often hidden)" if n and view == "side" else "")
 
 
+def swaps_phrase(quality: dict) -> str:
+    """Left/right landmark swaps the cleaning fixed, in words."""
+    n = int(quality.get("swap_frames", 0) or 0)
+    return (
+        f"left and right swapped by the pose model in {n} frame{'' if n == 1 else 's'} (fixed)"
+        if n
+        else ("no left/right mix-ups")
+    )
+
+
+def people_phrase(quality: dict) -> str:
+    """How many people the model saw at once, in words."""
+    n = quality.get("n_people_max")
+    return "one person in view" if n == 1 else f"up to {n} people in view at once" if n else "people in view unknown"
+
+
 def top_findings(findings: list[Finding], n: int = 3) -> list[str]:
     """Up to ``n`` one-line findings for the CLI: faults (red, amber, info) in report order, then positives.
 
@@ -175,10 +191,17 @@ def rep_table(
             row.append(f"{t:.1f} s" if isinstance(t, (int, float)) and math.isfinite(t) else "–")
         row += [METRICS[i].format(r.get(i)) for i in ids]
         rows.append(row)
-    notes: list[str] = []
+    by_sign: dict[str, list[str]] = {}  # one note per sign convention, naming every column it applies to
     for i in ids:
         if METRICS[i].sign:
-            note = f"{one_name(METRICS[i].label)}: {METRICS[i].sign}."
-            if note not in notes:
-                notes.append(note)
+            names = by_sign.setdefault(METRICS[i].sign, [])
+            if (name := one_name(METRICS[i].label)) not in names:
+                names.append(name)
+    notes = [f"{_and(names)}: {sign}." for sign, names in by_sign.items()]
     return header, rows, notes
+
+
+def _and(names: list[str]) -> str:
+    """ "A", "A and b", "A, b and c" (later names lower-cased at the start)."""
+    tail = [n[:1].lower() + n[1:] for n in names[1:]]
+    return names[0] if not tail else f"{', '.join([names[0], *tail[:-1]])} and {tail[-1]}"

@@ -54,7 +54,7 @@ def store_track(key: str, track: PoseTrack) -> None:
 
 
 #: Sources that draw and encode the annotated video: a change to any of them makes cached videos stale.
-OVERLAY_SOURCES = ("report/overlay.py", "track/pose_pass.py", "capture/writer.py")
+OVERLAY_SOURCES = ("report/overlay.py", "report/overlay_view.py", "track/pose_pass.py", "capture/writer.py")
 
 
 @lru_cache(maxsize=1)

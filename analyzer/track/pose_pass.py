@@ -60,7 +60,7 @@ def pose_pass(
                     for obs in observers.values():
                         obs.update(fr.image, fr.t, seen)
                 if writer is not None:
-                    writer.put(fr.image, fr.t, pose.xy / fr.scale, pose.visibility)
+                    writer.put(fr.image, fr.t, pose.xy / fr.scale, pose.visibility, rec.last_mask)
                 done += 1
                 if done % 10 == 1:  # brightness of a frame sample, for the 'too dark' message
                     luma.append(float(fr.image[::8, ::8].mean()))
@@ -143,9 +143,11 @@ def overlay_pass(
     writer = _OverlayWriter(video_out, info.fps, *src.out_size)
     ok = False
     try:
+        masks = track.masks
         for done, fr in enumerate(src, 1):
             i = min(fr.index, len(track) - 1)
-            writer.put(fr.image, fr.t, track.xy[i] / fr.scale, track.visibility[i])
+            mask = masks.get(i) if masks is not None and i < len(masks.valid) else None
+            writer.put(fr.image, fr.t, track.xy[i] / fr.scale, track.visibility[i], mask)
             if progress is not None:
                 progress(done, max(total, done))
         writer.close()
@@ -163,16 +165,18 @@ class _OverlayWriter:
 
     def __init__(self, path: Path, fps: float, width: int, height: int, maxsize: int = QUEUE_FRAMES):
         self._w = H264Writer(path, fps, width, height)
+        self._fps = fps
         self._q: queue.Queue = queue.Queue(maxsize=maxsize)
         self._err: BaseException | None = None
         self._th = threading.Thread(target=self._run, daemon=True, name="overlay-encode")
         self._th.start()
 
     def _run(self) -> None:
-        from ..report.overlay import annotate
+        from ..report.overlay_view import ViewOverlay
         from ..threads import lower_priority
 
         lower_priority()
+        paint = ViewOverlay(self._fps)
         ended = False  # the end sentinel was taken: nobody will send another one
         try:
             while True:
@@ -180,8 +184,8 @@ class _OverlayWriter:
                 if item is None:
                     ended = True
                     break
-                img, t, xy, vis = item
-                annotate(img, xy, vis)
+                img, t, xy, vis, mask = item
+                paint(img, xy, vis, mask)
                 self._w.write(img, t)
             self._w.close()
         except BaseException as exc:  # surfaced in put()/close()
@@ -189,10 +193,11 @@ class _OverlayWriter:
             while not ended and self._q.get() is not None:  # drain so producers never block
                 pass
 
-    def put(self, img: np.ndarray, t: float, xy: np.ndarray, vis: np.ndarray) -> None:
+    def put(self, img: np.ndarray, t: float, xy: np.ndarray, vis: np.ndarray, mask: np.ndarray | None) -> None:
+        """Queue one frame with its landmarks (px of ``img``) and person mask (any size, covering the frame)."""
         if self._err is not None:
             raise _as_output_error(self._err)  # e.g. disk full: an OutputError, not a raw OSError
-        self._q.put((img, t, xy, vis))
+        self._q.put((img, t, xy, vis, mask))
 
     def close(self) -> None:
         """Wait until every frame put is encoded and the file is complete."""

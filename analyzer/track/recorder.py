@@ -102,6 +102,7 @@ class TrackRecorder:
         self.builder = TrackBuilder()
         self._pool: Any = None  # the side-thread executor while recording
         self._est: Any = None  # the PoseEstimator while recording
+        self.last_mask: np.ndarray | None = None  # the person mask of the frame last added (for the overlay)
 
     def __enter__(self) -> TrackRecorder:
         from concurrent.futures import ThreadPoolExecutor
@@ -130,6 +131,7 @@ class TrackRecorder:
     def add(self, image: np.ndarray, t: float, orig_size: tuple[int, int] | None = None) -> FramePose:
         """Run the model on one frame and record it; returns the frame's pose (landmarks only)."""
         pose = self._est.process(image, t, orig_size)
+        self.last_mask = pose.mask
         self.builder.add(t, pose)
         return pose
 

@@ -8,6 +8,8 @@ from ..appkit.messages import user_message
 from ..capture.models import VARIANTS
 
 MODELS = sorted(VARIANTS, key=lambda v: v != "full")  # pose model variants, the default (full) first
+#: How the pose model variants read in the app.
+MODEL_LABELS = {"full": "Standard (full)", "lite": "Fast (lite)", "heavy": "Most accurate (heavy)"}
 SEVERITY_BADGE = {
     "red": ":red-badge[Fix first]",
     "amber": ":orange-badge[Worth fixing]",

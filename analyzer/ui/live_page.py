@@ -10,7 +10,7 @@ import streamlit as st
 
 from .. import exercises as exercise_registry
 from ..appkit.messages import user_message
-from .common import MODELS, show_error
+from .common import MODEL_LABELS, MODELS, show_error
 
 
 def _ice_servers() -> list[dict]:
@@ -44,6 +44,7 @@ def page_live(model_path: Callable[[str], str]) -> None:
         "Exercise",
         ["auto", *(e for e in exercise_registry.NAMES if exercise_registry.EXERCISES[e].live_checks)],
         key="live_exercise",
+        format_func=lambda v: "Detect automatically" if v == "auto" else exercise_registry.EXERCISES[v].label,
     )
     check = c2.selectbox(
         "Check",
@@ -51,7 +52,7 @@ def page_live(model_path: Callable[[str], str]) -> None:
         key="live_check",
         format_func=lambda v: {"side": "Side view: hinge, depth, trunk", "front": "Front view: knee-in"}[v],
     )
-    model = c3.selectbox("Pose model", MODELS, key="live_model")
+    model = c3.selectbox("Pose model", MODELS, key="live_model", format_func=lambda v: MODEL_LABELS.get(v, v))
     try:
         mpath = model_path(model)
         servers = _ice_servers()
@@ -82,24 +83,28 @@ def page_live(model_path: Callable[[str], str]) -> None:
         def on_ended(self) -> None:
             self.coach.close()
 
+    # the video on the left, the counters and the cue beside it: readable mid-set without scrolling
+    video_col, info_col = st.columns([3, 2])
+    status = info_col.empty()
     if not servers:
-        st.caption("No TURN server configured: fine on this computer (localhost). For other devices see docs/APP.md.")
-    ctx = webrtc_streamer(
-        key="live",
-        mode=WebRtcMode.SENDRECV,
-        rtc_configuration=rtc_configuration(servers),
-        media_stream_constraints={"video": {"width": {"ideal": 640}, "height": {"ideal": 480}}, "audio": False},
-        video_processor_factory=CoachProcessor,
-        async_processing=True,
-        video_html_attrs={
-            "style": {"width": "100%", "maxHeight": "540px"},
-            "autoPlay": True,
-            "controls": False,
-            "muted": True,
-        },
-    )
-
-    status = st.empty()
+        info_col.caption(
+            "No TURN server configured: fine on this computer (localhost). For other devices see docs/APP.md."
+        )
+    with video_col:
+        ctx = webrtc_streamer(
+            key="live",
+            mode=WebRtcMode.SENDRECV,
+            rtc_configuration=rtc_configuration(servers),
+            media_stream_constraints={"video": {"width": {"ideal": 640}, "height": {"ideal": 480}}, "audio": False},
+            video_processor_factory=CoachProcessor,
+            async_processing=True,
+            video_html_attrs={
+                "style": {"width": "100%", "maxHeight": "400px"},
+                "autoPlay": True,
+                "controls": False,
+                "muted": True,
+            },
+        )
     table = st.empty()
     if ctx.state.playing:
         started = time.monotonic()
@@ -107,19 +112,22 @@ def page_live(model_path: Callable[[str], str]) -> None:
             proc = ctx.video_processor
             if proc is not None:
                 snap = proc.coach.snapshot()
-                st.session_state["live_last"] = snap
+                st.session_state["live_last"] = (snap, check)
                 stalled = (snap.frames == 0 and time.monotonic() - started > 10) or bool(
                     snap.wall and time.monotonic() - snap.wall > 5
                 )
-                _render_live(status, table, snap, proc.error, stalled)
+                _render_live(status, table, snap, proc.error, stalled, check)
             time.sleep(0.4)
     else:
+        status.caption("Press Start and allow the camera: the rep count and your cue appear here.")
         last = st.session_state.get("live_last")
         if last is not None:
-            _render_set_summary(last)
+            _render_set_summary(*last)
 
 
-def _render_live(status, table, snap, error: str | None, stalled: bool) -> None:
+def _render_live(status, table, snap, error: str | None, stalled: bool, check: str) -> None:
+    from analyzer.live.state import rep_rows
+
     with status.container():
         if error:
             st.error(error)
@@ -127,24 +135,28 @@ def _render_live(status, table, snap, error: str | None, stalled: bool) -> None:
             st.warning(
                 "No frames from the camera for a few seconds: check that it is connected and not used by another app."
             )
-        m1, m2, m3, m4 = st.columns(4)
-        m1.metric("Reps (this set)", snap.rep_count)
+        m1, m2 = st.columns(2)
+        m1.metric(f"Reps in set {snap.set_number}", snap.rep_count)
         m2.metric("Total reps", snap.total_reps)
-        m3.metric("Phase", snap.phase)
+        m3, m4 = st.columns(2)
+        m3.metric("Phase", snap.phase_label())
         m4.metric("Processing", f"{snap.fps:.0f} fps")
-        st.markdown(f"**Now:** {snap.cue}")
+        st.markdown(f"#### Now: {snap.cue_text()}")
         st.caption(
             f"Live status: total reps {snap.total_reps} · frames processed {snap.frames} · "
-            f"person in {snap.frames_with_person} · setup {snap.setup.code} · {snap.latency_ms:.0f} ms per frame"
+            f"person in view in {snap.frames_with_person} · {snap.setup_text()} · "
+            f"{snap.latency_ms:.0f} ms per frame"
         )
     with table.container():
         if snap.reps:
-            st.dataframe([r.row() for r in snap.reps], hide_index=True, width="stretch")
+            st.dataframe(rep_rows(snap.reps, check), hide_index=True, width="stretch")
         for s in snap.sets[::-1]:
             st.info(s.summary())
 
 
-def _render_set_summary(snap) -> None:
+def _render_set_summary(snap, check: str) -> None:
+    from analyzer.live.state import rep_rows
+
     st.subheader("Last session")
     sets = list(snap.sets)
     if snap.reps:
@@ -155,4 +167,4 @@ def _render_set_summary(snap) -> None:
         st.write("No reps were counted.")
     for s in sets:
         st.info(s.summary())
-        st.dataframe([r.row() for r in s.reps], hide_index=True, width="stretch")
+        st.dataframe(rep_rows(s.reps, check), hide_index=True, width="stretch")

@@ -7,6 +7,7 @@ end. Everything skips cleanly when chromium, Playwright or the pose model is mis
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -16,6 +17,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+try:  # the report wording checks (tests/test_wording.py), applied to the page text
+    from tests.test_wording import ALLOWED_IDS, DOUBLED, LONG_DECIMALS, SNAKE, _prose
+except ImportError:  # run from another directory: tests/ itself is on sys.path
+    from test_wording import ALLOWED_IDS, DOUBLED, LONG_DECIMALS, SNAKE, _prose
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -133,3 +139,28 @@ def full_screenshot(page, path, width: int = 1400, max_height: int = 5000) -> No
     page.set_viewport_size({"width": width, "height": int(min(max(h, 800), max_height))})
     page.wait_for_timeout(800)
     page.screenshot(path=str(path), full_page=True)
+
+
+#: A line that is only a file name, as the uploader's file chip shows it (possibly shortened: "hinge_l...side.mp4").
+FILE_LINE = re.compile(r"^\S+\.(?:mp4|mov|avi|webm|mkv|md|json|csv|html|png|jpg)$", re.I)
+
+
+def page_text(page) -> str:
+    """The page's text as a person reads it: ``body.innerText`` without the names of Material icons (Streamlit
+    draws its icons from ligatures such as ``keyboard_arrow_down``, which show as a glyph, not as words)."""
+    icons = set(page.locator('[data-testid="stIconMaterial"]').all_inner_texts())
+    lines = page.locator("body").inner_text().splitlines()
+    return "\n".join(ln for ln in lines if ln.strip() not in icons)
+
+
+def page_wording_problems(text: str) -> dict[str, list[str]]:
+    """What the report wording test would flag in a page's text: raw snake_case ids, numbers with more than three
+    decimals, doubled qualifiers. Lines that cite sources or are a file name are skipped (as in
+    tests/test_wording.py)."""
+    prose = "\n".join(ln for ln in _prose(text).splitlines() if not FILE_LINE.match(ln.strip()))
+    out = {
+        "raw ids": sorted({m for m in SNAKE.findall(prose) if m not in ALLOWED_IDS}),
+        "long decimals": sorted(set(LONG_DECIMALS.findall(prose))),
+        "doubled qualifiers": [m.group(0) for m in DOUBLED.finditer(prose)],
+    }
+    return {k: v for k, v in out.items() if v}

@@ -1,5 +1,6 @@
 """Live mode in a real browser: a fake camera plays a squat clip; processed frames come back with the
-overlay and the rep counter goes up."""
+overlay and the rep counter goes up; at a laptop's 1366×768 the counter and the cue sit beside the video, above
+the fold, in words (no raw ids)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import time
 
 import pytest
 
-from .conftest import SCREENSHOTS, find_clip, full_screenshot, launch
+from .conftest import SCREENSHOTS, find_clip, launch, page_text, page_wording_problems
 from .y4m import write_y4m
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.timeout(300)]
@@ -31,6 +32,7 @@ OVERLAY_PROBE = """
 """
 
 STATUS_RE = r"Live status: total reps (\d+) · frames processed (\d+)"
+VIEWPORT = {"width": 1366, "height": 768}
 
 
 def _status(page):
@@ -54,7 +56,7 @@ def test_live_mode_counts_reps_with_overlay(streamlit_url, chromium_path, tmp_pa
     with sync_playwright() as p:
         browser = launch(p, chromium_path, args)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1100})
+            page = browser.new_page(viewport=VIEWPORT)
             page.set_default_timeout(60_000)
             page.goto(streamlit_url, wait_until="domcontentloaded")
             page.get_by_text("Live coaching").first.click()
@@ -89,8 +91,22 @@ def test_live_mode_counts_reps_with_overlay(streamlit_url, chromium_path, tmp_pa
             assert "Traceback" not in body
             m = re.search(r"Processing\s*\n?\s*(\d+) fps", body)
             print("live fps shown:", m.group(1) if m else "?")
+            # what a lifter reads mid-set is beside the video, without scrolling
+            counter = page.locator('[data-testid="stMetric"]').filter(has_text=re.compile("Reps in set")).first
+            cue = page.get_by_text(re.compile(r"^Now: \S")).first
+            phase = page.locator('[data-testid="stMetric"]').filter(has_text="Phase").first
+            for name, loc in (("rep counter", counter), ("cue", cue), ("phase", phase)):
+                box = loc.bounding_box()
+                print(f"{name}: {loc.inner_text()!r} at {box}")
+                assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= VIEWPORT["height"], (
+                    f"the {name} is not above the fold at {VIEWPORT}: {box}"
+                )
+            assert "Now: Now" not in body and "setup no_person" not in body
+            problems = page_wording_problems(page_text(page))
+            print("live page wording problems:", problems)
+            assert not problems, problems
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            full_screenshot(page, SCREENSHOTS / "live_mode.png")
+            page.screenshot(path=str(SCREENSHOTS / "live_mode.png"))  # the viewport, as the lifter sees it
             stop = frame.get_by_role("button", name=re.compile("stop", re.I))
             if stop.count():
                 stop.first.click()

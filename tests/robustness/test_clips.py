@@ -253,7 +253,7 @@ def test_wrong_view_in_auto_mode_is_analysed_with_a_warning(tmp_path):
     """The same clip in auto mode: analysed, told to turn, side metrics not measurable."""
     clip = realclip("goodmorning_oblique_01_barbell.mp4")
     stdout, rep = analyse_ok(clip, tmp_path / "out")
-    assert "setup: Turn 90° so the camera sees your side" in stdout
+    assert "setup: For hinge timing and back posture, film from the side" in stdout
     assert "not measurable from this view" in json.dumps(rep)
 
 
