@@ -46,23 +46,25 @@ def _settings(a: dict):
 def _model_inputs(frames: list, model_path: str, settings, size: tuple[int, int]) -> tuple[list, float]:
     """The images the pipeline gives the model for ``frames`` [(image, t)] (half size where
     :func:`analyzer.track.settings.use_half_size` says so, found by one untimed pass), and the half-size share."""
-    import analyzer.track.data as P
+    import analyzer.track.estimator as E
+    from analyzer.track.recorder import TrackRecorder
+    from analyzer.track.settings import half_size
 
     answers: list[bool] = []
-    decide = P.use_half_size
+    decide = E.use_half_size
 
     def recorded(*args):
         answers.append(decide(*args))
         return answers[-1]
 
-    P.use_half_size = recorded
+    E.use_half_size = recorded  # the name the estimator calls
     try:
-        with P.TrackRecorder(model_path, settings) as rec:
+        with TrackRecorder(model_path, settings) as rec:
             for img, t in frames:
                 rec.add(img, t, size)
     finally:
-        P.use_half_size = decide
-    out = [(P.half_size(img) if half else img, t) for (img, t), half in zip(frames, answers)]
+        E.use_half_size = decide
+    out = [(half_size(img) if half else img, t) for (img, t), half in zip(frames, answers)]
     return out, float(np.mean(answers)) if answers else 0.0
 
 
