@@ -112,3 +112,14 @@ def test_side_view_draws_the_lower_back_outline_when_the_mask_has_one():
         out = bare(_img(), xy, _vis(), None)
     assert not bare._outline_seen
     assert not np.all(np.abs(out.astype(int) - OUTLINE_COLOUR) < 40, axis=2).any()
+
+
+def test_missing_feet_or_points_never_break_the_drawing():
+    xy = _pose(shoulder_half=3)
+    xy[[L.L_FOOT, L.R_FOOT, L.L_HEEL, L.R_HEEL]] = np.nan  # feet out of the picture
+    paint = ViewOverlay(30.0)
+    for _ in range(MIN_VIEW_FRAMES + 1):
+        img = paint(_img(), xy, _vis())
+    assert paint.view() == "side" and (img > 0).sum() > 0
+    xy[L.R_HIP] = np.nan
+    draw_front(_img(), xy, _vis(), None)  # no exception with a hip missing

@@ -103,6 +103,8 @@ def draw_dashed(
 ) -> np.ndarray:
     """A dashed line from ``a`` to ``b`` (px)."""
     a, b = np.asarray(a, float), np.asarray(b, float)
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        return img
     n = max(1, int(np.hypot(*(b - a)) // dash_px))
     for k in range(0, n, 2):
         p, q = a + (b - a) * k / n, a + (b - a) * min(k + 1, n) / n

@@ -87,7 +87,7 @@ def draw_side(img: np.ndarray, xy: np.ndarray, vis: np.ndarray | None, leg: str)
     th = _line_px(img)
     thigh = float(np.hypot(*(xy[hip] - xy[knee])))
     heel, toe = L.LEG[leg][3:5]
-    forward = np.sign(xy[toe, 0] - xy[heel, 0]) or 1.0
+    forward = _sign(xy[toe, 0] - xy[heel, 0])
     if np.isfinite(thigh) and thigh > 0:  # from the knee backwards, where the hips go
         draw_dashed(img, xy[knee], xy[knee] - np.array([forward * 1.5 * thigh, 0.0]), MID_COLOUR, th)
     off = max(6, img.shape[1] // 80)
@@ -98,6 +98,11 @@ def draw_side(img: np.ndarray, xy: np.ndarray, vis: np.ndarray | None, leg: str)
             x = at[0] + off if side > 0 else at[0] - off - label_width(img, text)
             draw_label(img, text, (max(2.0, x), at[1] + off if name == "knee bend" else at[1] - 3 * off))
     return img
+
+
+def _sign(d: float) -> float:
+    """−1 for a negative ``d``, else +1 (also for NaN: a missing foot or hip must not break the drawing)."""
+    return -1.0 if np.isfinite(d) and d < 0 else 1.0
 
 
 def _line_px(img: np.ndarray) -> int:
@@ -149,7 +154,7 @@ def draw_front(
         if not np.isfinite(a) or thigh < MIN_THIGH_FRACTION * ref:
             continue
         words = f"knee in {a:.0f}\u00b0" if a >= 0 else f"knee out {-a:.0f}\u00b0"
-        outward = np.sign(xy[knee, 0] - mh[0]) or 1.0  # label on the outer side of the knee
+        outward = _sign(xy[knee, 0] - mh[0])  # label on the outer side of the knee
         x = xy[knee, 0] + off if outward > 0 else xy[knee, 0] - off - label_width(img, words)
         draw_label(img, words, (max(2.0, x), xy[knee, 1] - off))
     return img
