@@ -48,11 +48,6 @@ class ModelOpt(str, Enum):
     heavy = "heavy"
 
 
-def _fail(exc: AnalyzerError) -> None:
-    typer.echo(f"error: {exc}", err=True)
-    raise typer.Exit(exc.exit_code)
-
-
 @app.command()
 def analyze(
     video: Path = typer.Argument(..., metavar="VIDEO", help="Video file (mp4, mov, avi, webm, ...)."),

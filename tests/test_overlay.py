@@ -106,7 +106,8 @@ def test_side_view_draws_the_lower_back_outline_when_the_mask_has_one():
     assert rows.size > 30  # the outline is drawn...
     assert 130 <= cols.min() and cols.max() <= 150  # ...on the mask's back edge (x = 140), behind the trunk
     assert rows.min() >= 130 and rows.max() <= 260  # from below the hips (y = 200) up the lower back
-    assert paint._outline_seen and OUTLINE_LEGEND
+    legend = yellow[300:]  # the legend's outline line is in the outline's colour, below the figure
+    assert legend.sum() > 20 and OUTLINE_LEGEND[0][1] == OUTLINE_COLOUR
     bare = ViewOverlay(30.0)
     for _ in range(MIN_VIEW_FRAMES + 1):
         out = bare(_img(), xy, _vis(), None)

@@ -20,10 +20,10 @@ def series_label(c: str) -> str:
 
 def threshold_text(th: dict[str, Any]) -> str:
     """A rule threshold line in words: "Worth fixing when above 10°"."""
-    from ..report.text import _COMPARE
+    from ..report.text import COMPARE_WORDS
     from .results import SEVERITY_LABEL
 
-    word = _COMPARE.get(th.get("comparator") or "", th.get("comparator") or "at")
+    word = COMPARE_WORDS.get(th.get("comparator") or "", th.get("comparator") or "at")
     value = f"{abs(th['value']) if word.endswith('±') else th['value']:g}°"
     return f"{SEVERITY_LABEL.get(th['severity'], th['severity'])} when {word}{'' if word.endswith('±') else ' '}{value}"
 

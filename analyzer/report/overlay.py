@@ -1,4 +1,4 @@
-"""Small annotators that draw on RGB frames (in place): skeleton, labels (with °), dashed lines, legend, banner.
+"""Small annotators that draw on RGB frames (in place): skeleton, labels (with °), dashed lines, legend.
 
 What each camera view measures is drawn by :mod:`analyzer.report.overlay_view`.
 
@@ -61,14 +61,11 @@ def draw_label(
     """Text with a dark box behind it, ``org`` = top-left corner in px. A "°" is drawn as a small ring
     (the Hershey fonts are ASCII-only)."""
     s = scale or label_scale(img)
-    th = max(1, int(round(s * 2)))
-    parts = text.split("\u00b0")
-    ring = _ring(s)
-    widths = [cv2.getTextSize(p, FONT, s, th)[0][0] for p in parts]
+    parts, widths, ring, th = _pieces(text, s)
     (_, h), base = cv2.getTextSize("Ag", FONT, s, th)
-    w = label_width(img, text, s)
     x, y = int(org[0]), int(org[1])
     if bg is not None:
+        w = sum(widths) + (len(parts) - 1) * (2 * ring + th + 2)
         cv2.rectangle(img, (x - 3, y - 3), (x + w + 3, y + h + base + 3), bg, -1)
     for i, part in enumerate(parts):
         cv2.putText(img, part, (x, y + h), FONT, s, colour, th, cv2.LINE_AA)
@@ -79,18 +76,17 @@ def draw_label(
     return img
 
 
-def _ring(scale: float) -> int:
-    """Radius (px) of the ring drawn for "°"."""
-    return max(2, int(round(4 * scale)))
+def _pieces(text: str, scale: float) -> tuple[list[str], list[int], int, int]:
+    """``text`` split at each "°": (pieces, their widths px, ring radius px, stroke px) at ``scale``."""
+    th = max(1, int(round(scale * 2)))
+    parts = text.split("\u00b0")
+    return parts, [cv2.getTextSize(p, FONT, scale, th)[0][0] for p in parts], max(2, int(round(4 * scale))), th
 
 
 def label_width(img: np.ndarray, text: str, scale: float | None = None) -> int:
     """Width (px) :func:`draw_label` gives ``text`` on this frame (without its box margin)."""
-    s = scale or label_scale(img)
-    th = max(1, int(round(s * 2)))
-    parts = text.split("\u00b0")
-    ring = _ring(s)
-    return sum(cv2.getTextSize(p, FONT, s, th)[0][0] for p in parts) + (len(parts) - 1) * (2 * ring + th + 2)
+    parts, widths, ring, th = _pieces(text, scale or label_scale(img))
+    return sum(widths) + (len(parts) - 1) * (2 * ring + th + 2)
 
 
 def label_scale(img: np.ndarray) -> float:
@@ -122,13 +118,4 @@ def draw_legend(img: np.ndarray, lines: list[tuple[str, tuple[int, int, int]]]) 
     for text, colour in lines:
         draw_label(img, text, (8, y), scale=s, colour=colour)
         y += step
-    return img
-
-
-def draw_banner(
-    img: np.ndarray, text: str, colour: tuple[int, int, int] = (255, 255, 255), bg: tuple[int, int, int] = (180, 40, 40)
-) -> np.ndarray:
-    """A full-width banner at the top (cues, setup messages, rep counter)."""
-    s = max(0.5, min(img.shape[:2]) / 700)
-    draw_label(img, text, (8, 8), scale=s, colour=colour, bg=bg)
     return img

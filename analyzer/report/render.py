@@ -191,10 +191,10 @@ def to_html(self: Report) -> str:
     return "\n".join(P)
 
 
-def coaching_findings(self: Report) -> list:
+def coaching_findings(report: Report) -> list:
     """The findings the Findings section lists: all but filming ones, which the summary gives as "Filming:"
     lines (report.json keeps them all)."""
-    return [f for f in self.findings if f.category != "setup"]
+    return [f for f in report.findings if f.category != "setup"]
 
 
 def subject_caption(subject: dict | None) -> str | None:

@@ -15,7 +15,7 @@ def pct(x: Any) -> str:
 
 
 #: Comparators in words, for evidence lines.
-_COMPARE = {
+COMPARE_WORDS = {
     ">": "above",
     ">=": "at or above",
     "<": "below",
@@ -54,7 +54,7 @@ def evidence_line(f: Finding, m: MetricValue | None = None) -> str:
     s = f"{label}: {spec.shown(f.value) if spec is not None else num(f.value)}"
     said = []
     if f.threshold is not None and f.comparator:
-        word = _COMPARE.get(f.comparator, f.comparator)
+        word = COMPARE_WORDS.get(f.comparator, f.comparator)
         said.append(
             f"{_SEVERITY.get(f.severity, f.severity)} when {word}{'' if word.endswith('±') else ' '}"
             f"{num(abs(f.threshold) if word.endswith('±') else f.threshold)}"

@@ -64,7 +64,7 @@ def show_result(r: AppResult) -> None:
     header, table, signs = r.rep_table
     if table:
         st.subheader("Per rep" if r.exercise != "running" else "Per stride")
-        rows = [dict(zip(header, map(_minus, row), strict=True)) for row in table]
+        rows = [dict(zip(header, row, strict=True)) for row in table]
         st.dataframe(rows, hide_index=True, width="stretch")
         for sign in signs:
             st.caption(sign)
@@ -120,7 +120,8 @@ def show_result(r: AppResult) -> None:
 
 # ---------------------------------------------------------------------------------------------
 def _minus(text: str) -> str:
-    """A leading hyphen as the minus sign the sign conventions use ("−267 ms")."""
+    """A leading hyphen as the minus sign the sign conventions use ("−267 ms"); the registry's format already
+    writes it, this is for values formatted here."""
     return "−" + text[1:] if text.startswith("-") else text
 
 
@@ -134,9 +135,9 @@ def headline_rows(headline: list[dict[str, Any]]) -> tuple[list[dict[str, str]],
             label = _qualified(h["label"], ["proxy"] if h["proxy"] else [])
             missing.setdefault(h.get("reason") or h["status"].replace("_", " "), []).append(label)
             continue
-        val = h.get("text") or f"{h['value']:.3g} {h['unit'] or ''}".strip()
+        val = h.get("text") or _minus(f"{h['value']:.3g} {h['unit'] or ''}".strip())
         notes = (["proxy"] if h["proxy"] else []) + ([h["sign"]] if h.get("sign") else [])
-        rows.append({"Measure": _qualified(h["label"], notes), "Value": _minus(val)})
+        rows.append({"Measure": _qualified(h["label"], notes), "Value": val})
     return rows, missing
 
 
@@ -215,6 +216,6 @@ def all_measures(per_rep: list[dict[str, Any]]) -> list[dict[str, str]]:
             spec = METRICS.get(k)
             if spec is not None:
                 notes = (["proxy"] if spec.proxy else []) + ([spec.sign] if spec.sign else [])
-                row[_qualified(spec.label, notes)] = _minus(spec.format(v))
+                row[_qualified(spec.label, notes)] = spec.format(v)
         rows.append(row)
     return rows
